@@ -1,0 +1,8 @@
+package main
+
+import "github.com/urfave/cli/v2"
+
+// commands lists every subcommand; each lives in a file of its own.
+func (a *app) commands() []*cli.Command {
+	return []*cli.Command{}
+}
