@@ -1,0 +1,66 @@
+package testenv
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// fakeTB records what Need does to a test without stopping the real one.
+// Like the real methods, Skipf and Fatalf end the calling goroutine.
+type fakeTB struct {
+	testing.TB
+	skipped, failed bool
+}
+
+func (f *fakeTB) Helper() {}
+func (f *fakeTB) Skipf(format string, a ...any) {
+	f.skipped = true
+	runtime.Goexit()
+}
+func (f *fakeTB) Fatalf(format string, a ...any) {
+	f.failed = true
+	runtime.Goexit()
+}
+
+// need runs Need in its own goroutine, since the fake ends it on skip or fail.
+func need(f *fakeTB, program string) string {
+	var got string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		got = Need(f, program)
+	}()
+	<-done
+	return got
+}
+
+func TestNeed(t *testing.T) {
+	tests := []struct {
+		name        string
+		program     string
+		requireAll  string
+		wantPath    bool
+		wantSkipped bool
+		wantFailed  bool
+	}{
+		{"present", "go", "", true, false, false},
+		{"missing skips", "awsmfa-no-such-program", "", false, true, false},
+		{"missing fails when required", "awsmfa-no-such-program", "1", false, false, true},
+		{"other values do not require", "awsmfa-no-such-program", "yes", false, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("AWSMFA_REQUIRE_ALL", tt.requireAll)
+			f := &fakeTB{TB: t}
+			got := need(f, tt.program)
+			if tt.wantPath && !filepath.IsAbs(got) {
+				t.Errorf("Need(%q) = %q, want an absolute path", tt.program, got)
+			}
+			if f.skipped != tt.wantSkipped || f.failed != tt.wantFailed {
+				t.Errorf("Need(%q): skipped=%v failed=%v, want skipped=%v failed=%v",
+					tt.program, f.skipped, f.failed, tt.wantSkipped, tt.wantFailed)
+			}
+		})
+	}
+}
