@@ -1,0 +1,322 @@
+// Package credserver serves AWS credentials to one child process over
+// loopback HTTP, in the format of the ECS container-credentials endpoint.
+//
+// It exists for long runs. A child started by `awsmfa exec` with credentials
+// in its environment keeps those credentials until it exits: a three-hour
+// `terraform apply` on one-hour role sessions fails after the first hour.
+// Every AWS SDK and the AWS CLI can instead fetch credentials from an HTTP
+// endpoint named by AWS_CONTAINER_CREDENTIALS_FULL_URI, sending the value of
+// AWS_CONTAINER_AUTHORIZATION_TOKEN in the Authorization header, and they
+// fetch again when the credentials they hold approach the Expiration the
+// endpoint reported. `awsmfa exec --server` starts a [Server], puts
+// [Server.Env] in the child's environment, and closes the server when the
+// child exits; the child then renews its credentials by itself.
+//
+// # Safety
+//
+// The server listens on 127.0.0.1 only, on a port the system picks. Every
+// request must carry a fresh 256-bit random token, compared in constant time;
+// any other process on the machine that does not know the token gets 403 and
+// nothing else. Requests whose Host header is not 127.0.0.1:PORT or
+// localhost:PORT are refused, so a web page cannot reach the server through
+// DNS rebinding. Provider errors are logged (never with secrets) and answered
+// with a generic 500.
+//
+// # Reported expiry
+//
+// The Expiration the server reports is the session's refresh point, its real
+// expiry minus the refresh margin ([WithRefreshMargin]), not the real expiry.
+// SDKs plan their next fetch from the reported time; reporting the refresh
+// point brings them back while the session they hold still has the whole
+// margin left, so a request signed just before they refresh is never
+// rejected, and by then the [Provider] has a new session to hand out. SDKs
+// also subtract a window of their own (the Go SDK 5 minutes, botocore 15
+// minutes advisory and 10 mandatory) and come back that much before the
+// reported time; until the provider's own refresh is due it hands them the
+// same session again, which costs one loopback request per SDK call during
+// that window. A provider that refreshes at least 15 minutes before the
+// reported time avoids even that.
+//
+// When a provider returns a session that is already past its refresh point
+// (its refresh failed, or the session is shorter than the margin), the
+// server reports one minute from now, or the real expiry if sooner: the
+// session is still good, and SDKs come back soon for a refreshed one.
+//
+// # The child's environment
+//
+// SDKs prefer other sources to this endpoint: AWS_ACCESS_KEY_ID and friends,
+// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+// (which overrides the token), and a profile named by AWS_PROFILE or a
+// [default] section with keys in the shared files. The caller must strip
+// those variables from the child's environment; this package only supplies
+// the two it adds.
+package credserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/creds"
+)
+
+// Path is the URL path the server answers on.
+const Path = "/credentials"
+
+// Names of the environment variables [Server.Env] sets.
+const (
+	EnvFullURI = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+	EnvToken   = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+)
+
+// lateRetry is how far ahead the server reports the expiry of a session that
+// is already past its refresh point.
+const lateRetry = time.Minute
+
+// Provider returns the current session, refreshing it when it is due. The
+// server calls it on every request, one call at a time, so it must be cheap
+// when nothing is due. Its error is logged and never shown to the client.
+type Provider func(ctx context.Context) (creds.Credentials, error)
+
+// Option configures [Start].
+type Option func(*config)
+
+type config struct {
+	port   int
+	margin time.Duration
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// WithPort makes the server listen on the given port of 127.0.0.1 instead of
+// one the system picks. It exists for tests; a fixed port is one more thing
+// that can collide.
+func WithPort(port int) Option { return func(c *config) { c.port = port } }
+
+// WithRefreshMargin sets how long before a session's real expiry the server
+// reports it as expiring (default 0: the real expiry). Use the same margin
+// the provider refreshes by.
+func WithRefreshMargin(margin time.Duration) Option {
+	return func(c *config) { c.margin = margin }
+}
+
+// WithLogger sets where the server logs requests it refuses and provider
+// errors (default: nowhere). Nothing logged carries a secret.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithClock sets the clock used to judge whether a session is past its
+// refresh point (default time.Now).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// Server is a running credentials endpoint. Close it when the child exits.
+type Server struct {
+	cfg      config
+	provider Provider
+	token    string
+	port     int
+	hosts    [2]string
+	listener net.Listener
+	http     *http.Server
+	turn     chan struct{} // one provider call at a time
+	done     chan struct{}
+	serveErr error
+}
+
+// Start listens on 127.0.0.1 and serves credentials from p until Close.
+func Start(p Provider, opts ...Option) (*Server, error) {
+	if p == nil {
+		return nil, errors.New("credserver: no credentials provider given")
+	}
+	cfg := config{logger: slog.New(slog.DiscardHandler), now: time.Now}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.port < 0 || cfg.port > 65535 {
+		return nil, fmt.Errorf("credserver: port %d is out of range; use 1-65535, or 0 to let the system choose", cfg.port)
+	}
+	if cfg.margin < 0 {
+		return nil, fmt.Errorf("credserver: refresh margin %v is negative; use a margin of 0 or more", cfg.margin)
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("credserver: cannot make a random token: %v", err)
+	}
+
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.port))
+	ln, err := net.Listen("tcp4", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("credserver: port %d on 127.0.0.1 is already in use; stop what holds it, or let the system pick a free port", cfg.port)
+		}
+		return nil, fmt.Errorf("credserver: cannot listen on %s: %v", addr, err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+
+	s := &Server{
+		cfg:      cfg,
+		provider: p,
+		token:    hex.EncodeToString(raw[:]),
+		port:     port,
+		hosts:    [2]string{"127.0.0.1:" + strconv.Itoa(port), "localhost:" + strconv.Itoa(port)},
+		listener: ln,
+		turn:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+	s.http = &http.Server{
+		Handler:           http.HandlerFunc(s.serve),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.logger.Handler(), slog.LevelDebug),
+	}
+	go func() {
+		defer close(s.done)
+		if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = err
+		}
+	}()
+	return s, nil
+}
+
+// URL is the endpoint's full URL, http://127.0.0.1:PORT/credentials.
+func (s *Server) URL() string { return "http://" + s.hosts[0] + Path }
+
+// Env returns the variables that point an SDK at the server, as
+// NAME=value strings for exec.Cmd.Env: AWS_CONTAINER_CREDENTIALS_FULL_URI
+// and AWS_CONTAINER_AUTHORIZATION_TOKEN. The token is a secret: hand it to
+// the child only, and never log it.
+func (s *Server) Env() []string {
+	return []string{EnvFullURI + "=" + s.URL(), EnvToken + "=" + s.token}
+}
+
+// Close stops the server at once, dropping any request in progress. It is
+// safe to call more than once.
+func (s *Server) Close() error {
+	err := s.http.Close()
+	<-s.done
+	if err == nil {
+		err = s.serveErr
+	}
+	return err
+}
+
+// document is the body of a successful answer, in the ECS format.
+type document struct {
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	Token           string `json:"Token,omitempty"`
+	Expiration      string `json:"Expiration,omitempty"`
+}
+
+// failure is the body of an error answer, in the shape the SDKs parse.
+type failure struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// serve answers one request.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+
+	if host := strings.ToLower(r.Host); host != s.hosts[0] && host != s.hosts[1] {
+		s.cfg.logger.Warn("credserver: refused a request for another host (DNS rebinding?)", "host", r.Host, "remote", r.RemoteAddr)
+		writeJSON(w, http.StatusForbidden, failure{"AccessDenied", "this endpoint only answers requests for " + s.hosts[0]})
+		return
+	}
+	if r.URL.Path != Path {
+		writeJSON(w, http.StatusNotFound, failure{"NotFound", "no such path; credentials are served at " + Path})
+		return
+	}
+	if r.Method != http.MethodGet {
+		h.Set("Allow", http.MethodGet)
+		writeJSON(w, http.StatusMethodNotAllowed, failure{"MethodNotAllowed", "use GET"})
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte(s.token)) != 1 {
+		s.cfg.logger.Warn("credserver: refused a request without the right token", "remote", r.RemoteAddr)
+		writeJSON(w, http.StatusForbidden, failure{"AccessDenied", "missing or wrong Authorization token; use the value of " + EnvToken})
+		return
+	}
+
+	c, err := s.current(r.Context())
+	if err != nil {
+		s.cfg.logger.Error("credserver: could not get credentials for the child", "err", err)
+		writeJSON(w, http.StatusInternalServerError, failure{"CredentialsUnavailable", "awsmfa could not get credentials; its log on stderr says why"})
+		return
+	}
+	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
+		s.cfg.logger.Error("credserver: the provider returned credentials without keys", "creds", c)
+		writeJSON(w, http.StatusInternalServerError, failure{"CredentialsUnavailable", "awsmfa could not get credentials; its log on stderr says why"})
+		return
+	}
+	doc := document{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Token: c.SessionToken}
+	if !c.Expiration.IsZero() {
+		doc.Expiration = s.reportedExpiry(c.Expiration).Format(time.RFC3339)
+	}
+	s.cfg.logger.Debug("credserver: served credentials", "creds", c, "reported_expiration", doc.Expiration)
+	writeJSON(w, http.StatusOK, doc)
+}
+
+// current calls the provider, one call at a time, giving up when ctx ends.
+func (s *Server) current(ctx context.Context) (creds.Credentials, error) {
+	select {
+	case s.turn <- struct{}{}:
+	case <-ctx.Done():
+		return creds.Credentials{}, ctx.Err()
+	}
+	defer func() { <-s.turn }()
+	return s.provider(ctx)
+}
+
+// reportedExpiry is the Expiration to report for a session that really
+// expires at exp. It is the refresh point, exp minus the margin, rounded up
+// to a whole second (the RFC 3339 form the SDKs parse has no fraction, and
+// an SDK that comes back at the reported time must find the session due),
+// but never after exp. When the refresh point has passed, it is lateRetry
+// from now, or exp if sooner.
+func (s *Server) reportedExpiry(exp time.Time) time.Time {
+	exp = exp.UTC()
+	at := exp.Add(-s.cfg.margin)
+	if now := s.cfg.now(); !at.After(now) {
+		at = now.UTC().Add(lateRetry)
+	}
+	if up := at.Truncate(time.Second); up.Before(at) {
+		at = up.Add(time.Second)
+	}
+	if at.After(exp) {
+		at = exp.Truncate(time.Second)
+	}
+	return at
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil { // cannot happen for the types above
+		status, body = http.StatusInternalServerError, []byte(`{"code":"InternalError","message":"encoding failed"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
