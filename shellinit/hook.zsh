@@ -1,0 +1,97 @@
+# awsmfa prompt hook for zsh. Load it from ~/.zshrc:
+#   eval "$(awsmfa hook zsh)"
+# Before each prompt (precmd), and before each command (preexec) so that a
+# command typed after expiry starts with fresh credentials, it decides in zsh
+# itself, with no process started, whether the session that
+# `eval "$(awsmfa env PROFILE)"` exported is due for refresh; only then does
+# it run awsmfa. It keeps AWSMFA_PROMPT current ("dev 1h23m", "dev 4m!"
+# inside the refresh margin, "dev expired"); use it in PROMPT with
+# `setopt prompt_subst` and '${AWSMFA_PROMPT}'.
+# AWSMFA_HOOK_MFA=prompt (default) lets a refresh ask for a code on /dev/tty,
+# warn only prints a line, off stays quiet.
+
+zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || zmodload zsh/datetime
+typeset -g _awsmfa_bin=@AWSMFA_BIN@
+typeset -g _awsmfa_seen="${_awsmfa_seen-}" _awsmfa_bad="${_awsmfa_bad-}"
+typeset -gi _awsmfa_retry_at="${_awsmfa_retry_at:-0}" _awsmfa_fails="${_awsmfa_fails:-0}"
+
+_awsmfa_hook() {
+  local now left m
+  if [[ -z "${AWSMFA_REFRESH_AT-}" ]]; then
+    # No session here, or `awsmfa env --unset` ran: stay quiet.
+    [[ -z "${AWSMFA_PROMPT-}" ]] || AWSMFA_PROMPT=
+    return 0
+  fi
+  [[ "$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}" == "$_awsmfa_seen" ]] || _awsmfa_check || return 0
+  now=$EPOCHSECONDS
+  if ((now >= AWSMFA_REFRESH_AT && now >= _awsmfa_retry_at)); then
+    _awsmfa_refresh
+    if [[ -z "${AWSMFA_REFRESH_AT-}" ]]; then
+      AWSMFA_PROMPT=
+      return 0
+    fi
+    [[ "$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}" == "$_awsmfa_seen" ]] || _awsmfa_check || return 0
+  fi
+  left=$((AWSMFA_EXPIRATION - now))
+  if ((left <= 0)); then
+    AWSMFA_PROMPT="$AWSMFA_PROFILE expired"
+  elif ((left >= 3600)); then
+    m=$((left % 3600 / 60))
+    ((m >= 10)) || m="0$m"
+    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 3600))h${m}m"
+  elif ((left >= 60)); then
+    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 60))m"
+  else
+    AWSMFA_PROMPT="$AWSMFA_PROFILE ${left}s"
+  fi
+  ((left <= 0 || now < AWSMFA_REFRESH_AT)) || AWSMFA_PROMPT+='!'
+  return 0
+}
+
+# _awsmfa_check validates a newly exported session once, so that the hot path
+# can use its numbers in arithmetic; a bad one is reported once and ignored.
+_awsmfa_check() {
+  local v="$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}"
+  [[ "$v" != "$_awsmfa_bad" ]] || return 1
+  if [[ "$AWSMFA_REFRESH_AT" == <-> && "${AWSMFA_EXPIRATION-}" == <-> ]]; then
+    _awsmfa_seen="$v"
+    return 0
+  fi
+  _awsmfa_bad="$v"
+  AWSMFA_PROMPT=
+  print -ru2 -- "awsmfa: AWSMFA_REFRESH_AT and AWSMFA_EXPIRATION must be Unix seconds; run eval \"\$(awsmfa env ${AWSMFA_PROFILE:-PROFILE})\" again"
+  return 1
+}
+
+# _awsmfa_refresh runs `awsmfa env` and takes its output only when it
+# succeeds. The back-off is set before asking, so that Ctrl-C at the code
+# question, which ends this function early, still keeps the old environment
+# and quiets the following prompts: 1, 2, 4, 8, then every 15 minutes. A
+# refresh that hands back a session that is still due counts as a failure,
+# so nothing can make the hook run awsmfa at every prompt.
+_awsmfa_refresh() {
+  local out wait
+  _awsmfa_fails=$((_awsmfa_fails + 1))
+  wait=$((60 << (_awsmfa_fails > 4 ? 4 : _awsmfa_fails - 1)))
+  ((wait <= 900)) || wait=900
+  _awsmfa_retry_at=$((now + wait))
+  if [[ "${AWSMFA_HOOK_MFA-}" == off ]]; then
+    out="$("$_awsmfa_bin" env --hook --shell zsh -- "$AWSMFA_PROFILE" 2>/dev/null)" || return
+  else
+    out="$("$_awsmfa_bin" env --hook --shell zsh -- "$AWSMFA_PROFILE")" || return
+  fi
+  eval "$out"
+  if [[ "${AWSMFA_REFRESH_AT-}" == <-> ]] && ((AWSMFA_REFRESH_AT > now)); then
+    _awsmfa_fails=0 _awsmfa_retry_at=0
+  fi
+}
+
+# _awsmfa_preexec refreshes before a command that starts after the session
+# became due while the prompt waited.
+_awsmfa_preexec() { _awsmfa_hook; }
+
+# Install once, however often this is sourced; first, so a precmd that
+# draws the prompt already sees the new AWSMFA_PROMPT.
+typeset -ga precmd_functions preexec_functions
+((${precmd_functions[(I)_awsmfa_hook]})) || precmd_functions=(_awsmfa_hook "${precmd_functions[@]}")
+((${preexec_functions[(I)_awsmfa_preexec]})) || preexec_functions=(_awsmfa_preexec "${preexec_functions[@]}")
