@@ -1,0 +1,122 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/gofrs/flock"
+)
+
+// Fetch returns a usable session for key, calling fetch at most once across
+// every goroutine and process sharing the directory:
+//
+//  1. Unless force is set, a session from Load that is Usable with margin
+//     is returned at once (cached is true).
+//  2. Otherwise Fetch takes an exclusive lock on "KEY.lock", polling until
+//     it is free or ctx is done, and loads the session again: another
+//     process may have refreshed it while this one waited. A session that
+//     is usable (without force), or that was issued after this call began
+//     waiting and has not expired (with or without force), is returned
+//     with cached true.
+//  3. Otherwise fetch is called with ctx, the new session is saved and
+//     returned with cached false, and the lock is released.
+//
+// A new session whose Issued is zero is stamped with the Store's clock.
+// Errors from fetch are returned as they are. An unsafe cache file is an
+// error (ErrUnsafe); a corrupt one is fetched again and overwritten. When
+// fetch succeeds but the session cannot be saved, Fetch returns the new
+// session together with an error matching ErrNotSaved.
+func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, force bool, fetch func(context.Context) (Session, error)) (sess Session, cached bool, err error) {
+	if err := checkKey(key); err != nil {
+		return Session{}, false, err
+	}
+	if !force {
+		sess, err := s.Load(key)
+		if err == nil && sess.Usable(s.now(), margin) {
+			return sess, true, nil
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Session{}, false, err
+		}
+	}
+
+	waitStart := s.now()
+	unlock, err := s.lock(ctx, key)
+	if err != nil {
+		return Session{}, false, err
+	}
+	defer unlock()
+
+	switch sess, err := s.Load(key); {
+	case err == nil:
+		now := s.now()
+		fresh := !sess.Issued.Before(waitStart) && now.Before(sess.Credentials.Expiration)
+		if fresh || !force && sess.Usable(now, margin) {
+			return sess, true, nil
+		}
+	case !errors.Is(err, ErrNotFound):
+		return Session{}, false, err
+	}
+
+	sess, err = fetch(ctx)
+	if err != nil {
+		return Session{}, false, err
+	}
+	if sess.Issued.IsZero() {
+		sess.Issued = s.now()
+	}
+	sess.Issued = sess.Issued.UTC()
+	sess.Credentials.Expiration = sess.Credentials.Expiration.UTC()
+	if err := s.Save(key, sess); err != nil {
+		return sess, false, &notSavedError{err: err}
+	}
+	return sess, false, nil
+}
+
+// lock takes the exclusive lock for key, polling until ctx is done.
+func (s *Store) lock(ctx context.Context, key string) (unlock func(), err error) {
+	p := s.dir + string(os.PathSeparator) + key + ".lock"
+	fl := flock.New(p, flock.SetFlag(lockFlags), flock.SetPermissions(0o600))
+	ok, err := fl.TryLockContext(ctx, lockPoll)
+	if err != nil {
+		fl.Close()
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("gave up waiting for the lock on %s (another awsmfa is refreshing this session, perhaps waiting for an MFA code): %w", p, ctx.Err())
+		}
+		if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
+			return nil, unsafef("refusing lock file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
+		}
+		return nil, fmt.Errorf("cannot lock %s: %v", p, sysErr(err))
+	}
+	if !ok { // TryLockContext returns false only with an error; be safe
+		fl.Close()
+		return nil, fmt.Errorf("cannot lock %s", p)
+	}
+	return func() { fl.Unlock() }, nil
+}
+
+// openError turns a failed open of cache file p into ErrNotFound (absent),
+// a refusal (not a regular file) or a plain error.
+func (s *Store) openError(p string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return ErrNotFound
+	}
+	if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
+		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
+	}
+	return fmt.Errorf("cannot read cache file %s: %v", p, sysErr(err))
+}
+
+// notSavedError wraps why a fetched session was not saved; it matches
+// ErrNotSaved and the underlying error.
+type notSavedError struct{ err error }
+
+func (e *notSavedError) Error() string {
+	return "got a new session but could not cache it: " + e.err.Error()
+}
+func (e *notSavedError) Unwrap() error        { return e.err }
+func (e *notSavedError) Is(target error) bool { return target == ErrNotSaved }
