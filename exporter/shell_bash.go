@@ -39,12 +39,12 @@ func writePOSIX(w io.Writer, c Changes) error {
 }
 
 // appendPOSIXQuoted appends s as one single-quoted POSIX shell word. Inside
-// single quotes every byte but the quote itself is literal, so each ' in s
-// becomes '\” (close the quote, an escaped quote, reopen) and nothing else
-// changes. This holds for bash and zsh in every locale and option setting,
-// including zsh's RC_QUOTES (the output never has two quotes in a row inside
-// a quoted string) and bash's interactive history expansion, which does not
-// look inside single quotes.
+// single quotes every byte but the quote itself is literal, so each quote in
+// s is written as four bytes: a quote that closes, a backslash-escaped
+// quote, a quote that reopens. Nothing else changes. This holds for bash and
+// zsh in every locale and option setting, including zsh's RC_QUOTES (the
+// output never has two quotes in a row inside a quoted string) and bash's
+// interactive history expansion, which does not look inside single quotes.
 func appendPOSIXQuoted(b []byte, s string) []byte {
 	b = append(b, '\'')
 	for {
