@@ -4,5 +4,9 @@ import "github.com/urfave/cli/v2"
 
 // commands lists every subcommand; each lives in a file of its own.
 func (a *app) commands() []*cli.Command {
-	return []*cli.Command{}
+	return []*cli.Command{
+		a.hookCommand(),
+		a.promptCommand(),
+		a.completionCommand(),
+	}
 }
