@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/awsmfa/awsmfa/exporter"
+)
+
+func (a *app) credentialProcessCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "credential-process",
+		Usage:     "print the credential_process JSON document (for a profile that holds only credential_process)",
+		ArgsUsage: "PROFILE",
+		Flags:     sessionFlags(),
+		Action:    a.credentialProcess,
+	}
+}
+
+func (a *app) credentialProcess(c *cli.Context) error {
+	if c.NArg() > 1 {
+		return fmt.Errorf("credential-process takes one profile, got %d arguments", c.NArg())
+	}
+	req, err := a.request(c, false)
+	if err != nil {
+		return err
+	}
+	res, err := req.get(c.Context)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := exporter.CredentialProcess(&out, res.Credentials); err != nil {
+		return err
+	}
+	_, err = a.stdout.Write(out.Bytes())
+	return err
+}

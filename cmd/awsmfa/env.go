@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/awsmfa/awsmfa/exporter"
+	"github.com/awsmfa/awsmfa/shellinit"
+)
+
+func (a *app) envCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "env",
+		Usage:     "print shell code that exports the profile's session: eval \"$(awsmfa env dev)\"",
+		ArgsUsage: "[PROFILE]",
+		Flags: append(sessionFlags(),
+			&cli.StringFlag{Name: "shell", Usage: "bash, zsh, fish, powershell, dotenv or json (default: from $SHELL)"},
+			&cli.BoolFlag{Name: "unset", Usage: "print the code that removes the session from the shell"},
+			&cli.BoolFlag{Name: "hook", Hidden: true, Usage: "called by the prompt hook: ask for a code only as AWSMFA_HOOK_MFA allows"},
+		),
+		Action: a.env,
+	}
+}
+
+// format is --shell, else the shell named by $SHELL.
+func (a *app) format(c *cli.Context) (exporter.Format, error) {
+	if name := c.String("shell"); name != "" {
+		return exporter.Lookup(name)
+	}
+	return exporter.Detect(a.getenv("SHELL")), nil
+}
+
+func (a *app) env(c *cli.Context) error {
+	if c.NArg() > 1 {
+		return fmt.Errorf("env takes one profile, got %d arguments; to run a command use 'awsmfa exec PROFILE -- CMD'", c.NArg())
+	}
+	format, err := a.format(c)
+	if err != nil {
+		return err
+	}
+	if c.Bool("unset") {
+		return format.Write(a.stdout, exporter.Clear())
+	}
+	hook := c.Bool("hook")
+	req, err := a.request(c, hook)
+	if err != nil {
+		return err
+	}
+	res, err := req.get(c.Context)
+	if err != nil {
+		if hook && codeNeeded(err) {
+			return &exitError{code: 3, err: fmt.Errorf("%s: the session needs a new MFA code; run: eval \"$(awsmfa env %s)\"", req.plan.Name, req.plan.Name)}
+		}
+		return err
+	}
+	refreshAt := res.Credentials.Expiration.Add(-req.minTTL)
+	info := exporter.SessionInfo{
+		Profile:   req.plan.Name,
+		Region:    req.plan.Region,
+		RefreshAt: refreshAt,
+	}
+	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil {
+		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
+	}
+	// Render fully before writing: eval must see all of it or nothing.
+	var out bytes.Buffer
+	if err := format.Write(&out, exporter.Session(res.Credentials, info)); err != nil {
+		return err
+	}
+	_, err = a.stdout.Write(out.Bytes())
+	if left := res.Credentials.TTL(a.now()); left < req.minTTL && err == nil {
+		req.log.Warn(fmt.Sprintf("the session has only %s left", left.Round(time.Second)))
+	}
+	return err
+}
+
+// markerDir holds the fish hook's marker files, beside the sessions.
+func markerDir(cacheDir string) string { return filepath.Join(cacheDir, "markers") }

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/urfave/cli/v2"
+
+	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/profile"
+	"github.com/awsmfa/awsmfa/session"
+)
+
+// sessionFlags are shared by every command that gets a session.
+func sessionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "profile", Usage: "profile `NAME` (as well as the positional name; default $AWS_PROFILE, then default)"},
+		&cli.StringFlag{Name: "code", Usage: "the 6-digit MFA `CODE`; - reads it from stdin"},
+		&cli.StringFlag{Name: "device", Usage: "MFA device `ARN` or serial (env MFA_DEVICE)"},
+		&cli.StringFlag{Name: "assume-role", Aliases: []string{"assume"}, Usage: "role `ARN` to assume (env MFA_ASSUME_ROLE)"},
+		&cli.StringFlag{Name: "role-session-name", Usage: "role session `NAME`"},
+		&cli.StringFlag{Name: "external-id", Usage: "external `ID` the role's trust policy asks for"},
+		&cli.IntFlag{Name: "duration", Usage: "session duration in `SECONDS` (env MFA_STS_DURATION)"},
+		&cli.BoolFlag{Name: "force", Usage: "ignore the cached session and get a new one"},
+		&cli.StringFlag{Name: "min-ttl", Usage: "refresh `MARGIN`: a cached session is used only while more is left (env AWSMFA_MIN_TTL)", Value: "10m"},
+		&cli.StringFlag{Name: "long-term-suffix", Aliases: []string{"long-suffix"}, Usage: "`SUFFIX` of aws-mfa's long-term sections", Value: "long-term"},
+		&cli.StringFlag{Name: "short-term-suffix", Aliases: []string{"short-suffix"}, Usage: "`SUFFIX` of aws-mfa's short-term sections", Value: ""},
+		&cli.StringFlag{Name: "log-level", Usage: "debug, info, warn or error (secrets are never logged)", Value: "warn"},
+	}
+}
+
+// request is a resolved request for a session: the plan and what is
+// needed to carry it out.
+type request struct {
+	plan   *profile.Plan
+	getter *session.Getter
+	minTTL time.Duration
+	log    *slog.Logger
+}
+
+// profileName returns the positional profile name or --profile, refusing
+// two different ones.
+func profileName(c *cli.Context) (string, error) {
+	pos, flag := c.Args().First(), c.String("profile")
+	if pos != "" && flag != "" && pos != flag {
+		return "", fmt.Errorf("two profiles given: %q and --profile %q; give one", pos, flag)
+	}
+	if pos != "" {
+		return pos, nil
+	}
+	return flag, nil
+}
+
+func (a *app) logger(c *cli.Context) (*slog.Logger, error) {
+	var lvl slog.Level
+	switch strings.ToLower(c.String("log-level")) {
+	case "debug", "notset":
+		lvl = slog.LevelDebug
+	case "info":
+		lvl = slog.LevelInfo
+	case "warn", "warning", "":
+		lvl = slog.LevelWarn
+	case "error", "critical":
+		lvl = slog.LevelError
+	default:
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl})), nil
+}
+
+// minTTL reads --min-ttl, then AWSMFA_MIN_TTL.
+func (a *app) minTTL(c *cli.Context) (time.Duration, error) {
+	v, src := c.String("min-ttl"), "--min-ttl"
+	if !c.IsSet("min-ttl") {
+		if e := a.getenv("AWSMFA_MIN_TTL"); e != "" {
+			v, src = e, "AWSMFA_MIN_TTL"
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 || d > 12*time.Hour {
+		return 0, fmt.Errorf("%s %q: give a duration such as 10m or 1h30m (0 to 12h)", src, v)
+	}
+	return d, nil
+}
+
+// cacheDir is $XDG_CACHE_HOME/awsmfa, or the platform's cache directory.
+func (a *app) cacheDir() string {
+	if d := a.getenv("XDG_CACHE_HOME"); filepath.IsAbs(d) {
+		return filepath.Join(d, "awsmfa")
+	}
+	return filepath.Join(xdg.CacheHome, "awsmfa")
+}
+
+func (a *app) resolver() *profile.Resolver {
+	home := a.getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return &profile.Resolver{Getenv: a.getenv, HomeDir: home, Username: username(a.getenv)}
+}
+
+func username(getenv func(string) string) string {
+	for _, k := range []string{"USER", "LOGNAME", "USERNAME"} {
+		if u := getenv(k); u != "" {
+			return u
+		}
+	}
+	return "user"
+}
+
+// request resolves the profile named on the command line and prepares a
+// getter for it. hook is true for the prompt hook's refresh.
+func (a *app) request(c *cli.Context, hook bool) (*request, error) {
+	log, err := a.logger(c)
+	if err != nil {
+		return nil, err
+	}
+	minTTL, err := a.minTTL(c)
+	if err != nil {
+		return nil, err
+	}
+	name, err := profileName(c)
+	if err != nil {
+		return nil, err
+	}
+	if d := c.Int("duration"); c.IsSet("duration") && d <= 0 {
+		return nil, fmt.Errorf("--duration %d: give a number of seconds (900 or more)", d)
+	}
+	lts, sts := c.String("long-term-suffix"), c.String("short-term-suffix")
+	opt := profile.Options{
+		Profile:         name,
+		Device:          c.String("device"),
+		AssumeRole:      c.String("assume-role"),
+		RoleSessionName: c.String("role-session-name"),
+		ExternalID:      c.String("external-id"),
+		Duration:        time.Duration(c.Int("duration")) * time.Second,
+		LongTermSuffix:  &lts,
+		ShortTermSuffix: &sts,
+	}
+	plan, err := a.resolver().Resolve(opt)
+	if err != nil {
+		return nil, err
+	}
+	store, err := cache.Open(a.cacheDir(), cache.WithClock(a.now))
+	if err != nil {
+		return nil, err
+	}
+	codes, err := a.codeSource(c, plan, hook)
+	if err != nil {
+		return nil, err
+	}
+	return &request{
+		plan:   plan,
+		minTTL: minTTL,
+		log:    log,
+		getter: &session.Getter{
+			Store:  store,
+			Codes:  codes,
+			Getenv: a.getenv,
+			Now:    a.now,
+			Log:    log,
+			MinTTL: minTTL,
+			Force:  c.Bool("force"),
+		},
+	}, nil
+}
+
+// codeSource picks where an MFA code comes from: --code, then mfa_process,
+// then a question on the terminal (for the hook, only when
+// AWSMFA_HOOK_MFA allows it).
+func (a *app) codeSource(c *cli.Context, plan *profile.Plan, hook bool) (session.CodeSource, error) {
+	switch code := c.String("code"); {
+	case code == "-":
+		return &session.ReaderCode{R: a.stdin}, nil
+	case c.IsSet("code"):
+		if err := session.ValidCode(code); err != nil {
+			return nil, fmt.Errorf("--code: %w", err)
+		}
+		return session.StaticCode(code), nil
+	case plan.MFAProcess != "":
+		return session.Process{Command: plan.MFAProcess, Stderr: a.stderr}, nil
+	}
+	if hook {
+		switch mode := a.getenv("AWSMFA_HOOK_MFA"); mode {
+		case "", "prompt":
+		case "warn", "off":
+			return session.NoCode{}, nil
+		default:
+			return nil, fmt.Errorf("AWSMFA_HOOK_MFA=%q: use prompt, warn or off", mode)
+		}
+	}
+	return session.TTYPrompt{Label: plan.Name}, nil
+}
+
+// get carries the request out.
+func (r *request) get(ctx context.Context) (session.Result, error) {
+	return r.getter.Get(ctx, r.plan)
+}
+
+// codeNeeded reports whether err means a code was needed and none could be
+// had: the hook's "back off quietly" case.
+func codeNeeded(err error) bool {
+	return errors.Is(err, session.ErrNoCode) || errors.Is(err, session.ErrCancelled)
+}

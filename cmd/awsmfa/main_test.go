@@ -1,0 +1,178 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/awsmfa/awsmfa/internal/stsemu"
+)
+
+// TestMain lets testscript run this test binary as the programs a script
+// calls: awsmfa itself, and totp-code, a stand-in for an mfa_process (it
+// prints the demo device's current code and records each call).
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
+		"totp-code": func() {
+			if log := os.Getenv("CODE_LOG"); log != "" {
+				f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+				if err == nil {
+					fmt.Fprintln(f, os.Getenv("AWSMFA_MFA_SERIAL"))
+					f.Close()
+				}
+			}
+			code, err := stsemu.Code(stsemu.DemoSeed, time.Now())
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			fmt.Println(code)
+			os.Exit(0)
+		},
+	})
+}
+
+// TestScripts runs every testdata/script/*.txtar: each reads as a user's
+// session against a fresh STS emulator on 127.0.0.1.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, scriptParams())
+}
+
+type emuKey struct{}
+
+func scriptParams() testscript.Params {
+	return testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			emu := stsemu.New(stsemu.DemoState())
+			srv := httptest.NewServer(emu)
+			env.Defer(srv.Close)
+			env.Values[emuKey{}] = emu
+			home := filepath.Join(env.WorkDir, "home")
+			if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
+				return err
+			}
+			for k, v := range map[string]string{
+				"HOME":                        home,
+				"USER":                        "tester",
+				"SHELL":                       "/bin/bash",
+				"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
+				"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
+				"XDG_CACHE_HOME":              filepath.Join(env.WorkDir, "cache"),
+				"AWS_ENDPOINT_URL_STS":        srv.URL,
+				"AWS_ENDPOINT_URL_IAM":        srv.URL,
+				"EMU_URL":                     srv.URL,
+				"AWS_EC2_METADATA_DISABLED":   "true",
+				"CODE_LOG":                    filepath.Join(env.WorkDir, "codes.log"),
+				"DEMO_KEY":                    stsemu.DemoAccessKeyID,
+				"DEMO_SECRET":                 stsemu.DemoSecretAccessKey,
+				"DEMO_SERIAL":                 stsemu.DemoSerial,
+				"NOMFA_KEY":                   stsemu.DemoNoMFAAccessKeyID,
+				"NOMFA_SECRET":                stsemu.DemoNoMFASecretAccessKey,
+			} {
+				env.Setenv(k, v)
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"emu": cmdEmu,
+		},
+		Condition: func(cond string) (bool, error) {
+			// [have:PROG] is true when PROG is installed; with
+			// AWSMFA_REQUIRE_ALL=1 a missing PROG is a failure instead.
+			if prog, ok := strings.CutPrefix(cond, "have:"); ok {
+				if _, err := lookPath(prog); err == nil {
+					return true, nil
+				}
+				if os.Getenv("AWSMFA_REQUIRE_ALL") == "1" {
+					return false, fmt.Errorf("%s is required (AWSMFA_REQUIRE_ALL=1) but not installed", prog)
+				}
+				return false, nil
+			}
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	}
+}
+
+// cmdEmu drives and checks the script's emulator:
+//
+//	emu code [VAR]            set $VAR (default CODE) to the demo device's current code
+//	emu advance DURATION      move the emulator's clock (and its TOTP step) forward
+//	emu count ACTION N        assert ACTION was called N times
+//	emu codes N               assert N requests carried an MFA code
+//	emu fault KIND COUNT [D]  fail the next COUNT requests (latency, throttle, internal_error, drop)
+//	emu reset                 clear the log and counters
+//	emu log                   print the request log as JSON
+func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
+	emu := ts.Value(emuKey{}).(*stsemu.Server)
+	if len(args) == 0 {
+		ts.Fatalf("usage: emu code|advance|count|codes|fault|reset|log ...")
+	}
+	if neg && args[0] != "count" {
+		ts.Fatalf("emu %s does not support !", args[0])
+	}
+	switch args[0] {
+	case "code":
+		name := "CODE"
+		if len(args) > 1 {
+			name = args[1]
+		}
+		code, err := emu.CurrentCode(stsemu.DemoSerial, 0)
+		ts.Check(err)
+		ts.Setenv(name, code)
+	case "advance":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		emu.Advance(d)
+	case "count":
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		if got := emu.Count(args[1]); (got == n) == neg {
+			ts.Fatalf("emulator saw %d %s requests, want %s%d", got, args[1], map[bool]string{true: "not ", false: ""}[neg], n)
+		}
+	case "codes":
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		got := 0
+		for _, r := range emu.Log() {
+			if r.CodeSent {
+				got++
+			}
+		}
+		if got != n {
+			ts.Fatalf("emulator saw %d requests with an MFA code, want %d", got, n)
+		}
+	case "fault":
+		var kind stsemu.FaultKind
+		ts.Check(kind.UnmarshalText([]byte(args[1])))
+		n, err := strconv.Atoi(args[2])
+		ts.Check(err)
+		f := stsemu.Fault{Kind: kind, Count: n}
+		if len(args) > 3 {
+			f.Delay, err = time.ParseDuration(args[3])
+			ts.Check(err)
+		}
+		ts.Check(emu.InjectFault(f))
+	case "reset":
+		emu.Reset()
+	case "log":
+		b, err := json.MarshalIndent(emu.Log(), "", "  ")
+		ts.Check(err)
+		ts.Stdout().Write(append(b, '\n'))
+	default:
+		ts.Fatalf("unknown emu command %q", args[0])
+	}
+}

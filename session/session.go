@@ -1,0 +1,208 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/profile"
+)
+
+// mintMargin is how much life an MFA session needs left to mint a role
+// session from it. It is smaller than the refresh margin on purpose: an MFA
+// session with five minutes left still mints a fresh one-hour role session,
+// and asking for a code then would be needless.
+const mintMargin = time.Minute
+
+// Getter gets the credentials a plan describes, from its cache when a
+// usable session is there and from STS otherwise.
+type Getter struct {
+	// Store caches sessions; required.
+	Store *cache.Store
+	// Codes supplies MFA codes; nil means NoCode.
+	Codes CodeSource
+	// Getenv reads the SDK's endpoint settings; nil means none are set.
+	Getenv func(string) string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Log receives progress and warnings, never secrets; nil discards.
+	Log *slog.Logger
+	// MinTTL is the refresh margin: a cached session is used only while
+	// more than this is left.
+	MinTTL time.Duration
+	// Force ignores the cached session the plan asks for (for a role on an
+	// MFA session, the role session; the MFA session is still reused).
+	Force bool
+	// Transport carries STS requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+}
+
+// Result is what Get returns.
+type Result struct {
+	Credentials creds.Credentials
+	// Cached is true when no STS call was made.
+	Cached bool
+}
+
+func (g *Getter) getenv(k string) string {
+	if g.Getenv == nil {
+		return ""
+	}
+	return g.Getenv(k)
+}
+
+func (g *Getter) now() time.Time {
+	if g.Now == nil {
+		return time.Now()
+	}
+	return g.Now()
+}
+
+func (g *Getter) log() *slog.Logger {
+	if g.Log == nil {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return g.Log
+}
+
+func (g *Getter) codes() CodeSource {
+	if g.Codes == nil {
+		return NoCode{}
+	}
+	return g.Codes
+}
+
+// Get returns credentials for p, following the STS path p records.
+func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
+	switch p.Path {
+	case profile.SessionToken:
+		s, cached, err := g.mfaSession(ctx, p, g.MinTTL, g.Force)
+		return Result{s.Credentials, cached}, err
+	case profile.ChainedRole:
+		return g.fetch(ctx, g.roleKey(p, "chained"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			mfa, _, err := g.mfaSession(ctx, p, mintMargin, false)
+			if err != nil {
+				return cache.Session{}, err
+			}
+			g.log().Info("assuming role with the cached MFA session, no code needed", "role", p.RoleARN, "mfa_session", mfa.Credentials.AccessKeyID)
+			return g.assumeRole(ctx, p, mfa.Credentials, "", "")
+		})
+	case profile.RoleWithMFA:
+		return g.fetch(ctx, g.roleKey(p, "mfa"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			code, err := g.codes().Code(ctx, p.MFASerial)
+			if err != nil {
+				return cache.Session{}, err
+			}
+			return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
+		})
+	case profile.Role:
+		return g.fetch(ctx, g.roleKey(p, "plain"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			return g.assumeRole(ctx, p, p.LongTerm, "", "")
+		})
+	}
+	return Result{}, fmt.Errorf("profile %s: no STS path chosen (internal error; please report it)", p.Name)
+}
+
+func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (Result, error) {
+	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
+	if err != nil {
+		return Result{}, err
+	}
+	if cached {
+		g.log().Debug("session served from the cache", "access_key_id", s.Credentials.AccessKeyID, "left", s.Credentials.TTL(g.now()).Round(time.Second))
+	}
+	return Result{s.Credentials, cached}, nil
+}
+
+// mfaSession returns the GetSessionToken session of p's device, asking for
+// a code only when the cache has none with more than margin left.
+func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, margin time.Duration, force bool) (cache.Session, bool, error) {
+	key := cache.Key("mfa-session", Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial, secs(p.SessionDuration))
+	return g.Store.Fetch(ctx, key, margin, force, func(ctx context.Context) (cache.Session, error) {
+		code, err := g.codes().Code(ctx, p.MFASerial)
+		if err != nil {
+			return cache.Session{}, err
+		}
+		return g.getSessionToken(ctx, p, code)
+	})
+}
+
+// roleKey names a role session by everything that makes it unique.
+func (g *Getter) roleKey(p *profile.Plan, how string) string {
+	return cache.Key("role-session", how, Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial,
+		p.RoleARN, p.ExternalID, p.RoleSessionName, secs(p.RoleDuration), secs(p.SessionDuration))
+}
+
+func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
+
+func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code string) (cache.Session, error) {
+	watch := &skewWatch{base: g.transport(), now: g.now}
+	client := g.newClient(p.LongTerm, stsRegion(p.Region, p.MFASerial), watch)
+	g.log().Info("calling GetSessionToken", "device", p.MFASerial, "duration", p.SessionDuration, "access_key_id", p.LongTerm.AccessKeyID)
+	out, err := client.GetSessionToken(ctx, &sts.GetSessionTokenInput{
+		DurationSeconds: aws.Int32(int32(p.SessionDuration / time.Second)),
+		SerialNumber:    aws.String(p.MFASerial),
+		TokenCode:       aws.String(code),
+	})
+	watch.warn(g.log())
+	if err != nil {
+		return cache.Session{}, describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv))
+	}
+	return g.session(out.Credentials, "mfa "+p.MFASerial)
+}
+
+func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.Credentials, serial, code string) (cache.Session, error) {
+	watch := &skewWatch{base: g.transport(), now: g.now}
+	client := g.newClient(signer, stsRegion(p.Region, p.RoleARN, p.MFASerial), watch)
+	in := &sts.AssumeRoleInput{
+		RoleArn:         aws.String(p.RoleARN),
+		RoleSessionName: aws.String(p.RoleSessionName),
+		DurationSeconds: aws.Int32(int32(p.RoleDuration / time.Second)),
+	}
+	if p.ExternalID != "" {
+		in.ExternalId = aws.String(p.ExternalID)
+	}
+	if serial != "" {
+		in.SerialNumber, in.TokenCode = aws.String(serial), aws.String(code)
+	}
+	g.log().Info("calling AssumeRole", "role", p.RoleARN, "duration", p.RoleDuration, "with_code", serial != "", "access_key_id", signer.AccessKeyID)
+	out, err := client.AssumeRole(ctx, in)
+	watch.warn(g.log())
+	if err != nil {
+		return cache.Session{}, describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv))
+	}
+	return g.session(out.Credentials, "role "+p.RoleARN)
+}
+
+func (g *Getter) transport() http.RoundTripper {
+	if g.Transport != nil {
+		return g.Transport
+	}
+	return http.DefaultTransport
+}
+
+func (g *Getter) session(c *ststypes.Credentials, label string) (cache.Session, error) {
+	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.SessionToken == nil || c.Expiration == nil {
+		return cache.Session{}, fmt.Errorf("STS answered without complete credentials (%s)", label)
+	}
+	return cache.Session{
+		Credentials: creds.Credentials{
+			AccessKeyID:     *c.AccessKeyId,
+			SecretAccessKey: *c.SecretAccessKey,
+			SessionToken:    *c.SessionToken,
+			Expiration:      c.Expiration.UTC(),
+		},
+		Issued: g.now().UTC(),
+		Label:  label,
+	}, nil
+}

@@ -1,0 +1,191 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/awsmfa/awsmfa/internal/creds"
+)
+
+// maxSkew is how far the local clock may be from STS's before we warn.
+const maxSkew = time.Minute
+
+// Endpoint returns the STS endpoint the SDK's own settings name
+// (AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL), or "" for AWS itself.
+func Endpoint(getenv func(string) string) string {
+	if getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == "true" {
+		return ""
+	}
+	if u := getenv("AWS_ENDPOINT_URL_STS"); u != "" {
+		return u
+	}
+	return getenv("AWS_ENDPOINT_URL")
+}
+
+// stsRegion picks the region for STS calls: the profile's, else the
+// partition's main region, read off the device or role ARN.
+func stsRegion(region string, arns ...string) string {
+	if region != "" {
+		return region
+	}
+	for _, a := range arns {
+		switch {
+		case strings.HasPrefix(a, "arn:aws-cn:"):
+			return "cn-north-1"
+		case strings.HasPrefix(a, "arn:aws-us-gov:"):
+			return "us-gov-west-1"
+		}
+	}
+	return "us-east-1"
+}
+
+// newClient builds an STS client signed with signer. It never reads the
+// environment's credential variables: those are usually the stale session
+// that is being replaced.
+func (g *Getter) newClient(signer creds.Credentials, region string, skew *skewWatch) *sts.Client {
+	opts := sts.Options{
+		Region:      region,
+		Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
+		HTTPClient:  &http.Client{Transport: skew, Timeout: 30 * time.Second},
+		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = g.maxAttempts()
+			o.MaxBackoff = 5 * time.Second
+			o.RateLimiter = ratelimit.None
+		}),
+	}
+	if ep := Endpoint(g.getenv); ep != "" {
+		opts.BaseEndpoint = aws.String(ep)
+	}
+	return sts.New(opts)
+}
+
+func (g *Getter) maxAttempts() int {
+	if n, err := strconv.Atoi(g.getenv("AWS_MAX_ATTEMPTS")); err == nil && n > 0 && n <= 10 {
+		return n
+	}
+	return retry.DefaultMaxAttempts
+}
+
+// skewWatch is an http.RoundTripper that remembers the Date header of the
+// last response, so the caller can warn about a wrong local clock. (The SDK
+// corrects its signatures for skew on its own; expiry times and TOTP codes
+// still depend on the clock being right.)
+type skewWatch struct {
+	base http.RoundTripper
+	now  func() time.Time
+
+	mu   sync.Mutex
+	skew time.Duration
+	seen bool
+}
+
+func (s *skewWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := s.base.RoundTrip(req)
+	if err == nil {
+		if d, perr := http.ParseTime(resp.Header.Get("Date")); perr == nil {
+			s.mu.Lock()
+			s.skew, s.seen = s.now().Sub(d), true
+			s.mu.Unlock()
+		}
+	}
+	return resp, err
+}
+
+// warn logs once if the last response showed a skew past maxSkew.
+func (s *skewWatch) warn(log *slog.Logger) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.seen {
+		return
+	}
+	d := s.skew
+	dir := "ahead of"
+	if d < 0 {
+		d, dir = -d, "behind"
+	}
+	if d > maxSkew {
+		log.Warn(fmt.Sprintf("this machine's clock is %s %s AWS's; expiry times will be off: sync the clock (e.g. timedatectl set-ntp true)",
+			d.Round(time.Second), dir))
+	}
+	s.seen = false
+}
+
+// describe turns an STS failure into a message that says what to do.
+// action is the STS action, signer names the keys that signed the call.
+func describe(err error, action, signer, endpoint string) error {
+	if errors.Is(err, context.Canceled) {
+		return ErrCancelled
+	}
+	where := "STS"
+	if endpoint != "" {
+		where = "STS at " + endpoint
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		msg := ae.ErrorMessage()
+		switch code := ae.ErrorCode(); {
+		case code == "AccessDenied" && strings.Contains(msg, "MultiFactor Authentication failed"):
+			return &CodeRejectedError{Action: action}
+		case code == "InvalidClientTokenId":
+			return fmt.Errorf("%s does not know the access key %s (%s)\n"+
+				"check the aws_access_key_id in your credentials file, or run 'awsmfa setup'", where, signer, code)
+		case code == "SignatureDoesNotMatch" && strings.Contains(strings.ToLower(msg), "expired"):
+			return fmt.Errorf("%s refused the request because this machine's clock is wrong (%s)\n"+
+				"sync the clock (e.g. timedatectl set-ntp true) and try again", where, code)
+		case code == "SignatureDoesNotMatch":
+			return fmt.Errorf("%s says the secret key for %s is wrong (%s)\n"+
+				"check the aws_secret_access_key in your credentials file, or run 'awsmfa setup'", where, signer, code)
+		case code == "ExpiredToken":
+			return fmt.Errorf("%s says the session used to sign %s has expired (%s); run again with --force", where, action, code)
+		case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
+			return fmt.Errorf("%s is throttling %s and kept doing so after retries (%s)\nwait a minute and try again", where, action, code)
+		case code == "ValidationError":
+			return fmt.Errorf("%s rejected %s: %s", where, action, msg)
+		case code == "AccessDenied":
+			return fmt.Errorf("%s denied %s: %s", where, action, msg)
+		default:
+			return fmt.Errorf("%s failed %s: %s: %s", where, action, code, msg)
+		}
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "connection") {
+		return fmt.Errorf("cannot reach %s for %s, even after retries: %v\ncheck the network, a proxy, or AWS_ENDPOINT_URL_STS", where, action, rootCause(err))
+	}
+	return fmt.Errorf("%s: %s failed: %v", where, action, rootCause(err))
+}
+
+// rootCause strips the SDK's long operation-error wrapping down to the part
+// a person can act on.
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// CodeRejectedError means STS refused the MFA code: wrong, expired, or used
+// already.
+type CodeRejectedError struct{ Action string }
+
+func (e *CodeRejectedError) Error() string {
+	return "STS rejected the MFA code (wrong, expired, or used already)\nwait for the next code on your device and try again"
+}
