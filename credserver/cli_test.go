@@ -61,7 +61,6 @@ func runCLI(t *testing.T, env []string, args ...string) (stdout, stderr string, 
 // their expiry.
 func TestAWSCLIReadsTheEndpoint(t *testing.T) {
 	awsCLI(t)
-	t.Parallel()
 	f := newFixed()
 	s := start(t, f.provide, WithRefreshMargin(10*time.Minute))
 
@@ -95,7 +94,6 @@ func TestAWSCLIReadsTheEndpoint(t *testing.T) {
 // second apart, so this takes about three seconds.)
 func TestAWSCLIWithAWrongTokenGetsNothing(t *testing.T) {
 	awsCLI(t)
-	t.Parallel()
 	f := newFixed()
 	s := start(t, f.provide)
 	stdout, stderr, err := runCLI(t, cliEnv(t, s, EnvToken+"=wrong"), "configure", "export-credentials", "--format", "process")
@@ -107,5 +105,31 @@ func TestAWSCLIWithAWrongTokenGetsNothing(t *testing.T) {
 	}
 	if n := f.calls.Load(); n != 0 {
 		t.Errorf("a wrong token reached the provider %d times", n)
+	}
+}
+
+// TestAWSCLICallsSTSWithServedCredentials runs `aws sts get-caller-identity`
+// against the emulator with nothing but the server's two variables to find
+// credentials by: the CLI signs with the role session the server hands out.
+func TestAWSCLICallsSTSWithServedCredentials(t *testing.T) {
+	awsCLI(t)
+	emu, url := emulator(t)
+	p := &roleSessions{emu: emu, url: url, margin: 10 * time.Minute}
+	s := start(t, p.provide, WithRefreshMargin(10*time.Minute))
+
+	stdout, stderr, err := runCLI(t, cliEnv(t, s), "sts", "get-caller-identity", "--endpoint-url", url, "--output", "json")
+	if err != nil {
+		t.Fatalf("aws sts get-caller-identity: %v\n%s", err, stderr)
+	}
+	var id struct{ Arn string }
+	if err := json.Unmarshal([]byte(stdout), &id); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	if want := "arn:aws:sts::123456789012:assumed-role/demo-admin/credserver-1"; id.Arn != want {
+		t.Errorf("the CLI called as %q, want %q", id.Arn, want)
+	}
+	log := emu.Log()
+	if last := log[len(log)-1]; last.Action != "GetCallerIdentity" || last.AccessKeyID != p.keys()[0] {
+		t.Errorf("the emulator's last request was %s signed by %s, want GetCallerIdentity by %s", last.Action, last.AccessKeyID, p.keys()[0])
 	}
 }
