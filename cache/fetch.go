@@ -90,7 +90,7 @@ func (s *Store) lock(ctx context.Context, key string) (unlock func(), err error)
 		if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
 			return nil, unsafef("refusing lock file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
 		}
-		return nil, fmt.Errorf("cannot lock %s: %v", p, sysErr(err))
+		return nil, fmt.Errorf("cannot lock %s: %v; check that the cache directory is writable", p, sysErr(err))
 	}
 	if !ok { // TryLockContext returns false only with an error; be safe
 		fl.Close()

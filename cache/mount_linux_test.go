@@ -1,0 +1,102 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// mount runs syscall.Mount and unmounts in Cleanup; it skips the test when
+// mounting is not permitted (not root, or no CAP_SYS_ADMIN).
+func mount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
+	t.Helper()
+	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
+		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
+			t.Skipf("skipping: cannot mount here (%v); run as root to test this", err)
+		}
+		t.Fatalf("mount %s on %s: %v", source, target, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(target, 0); err != nil {
+			t.Errorf("unmount %s: %v", target, err)
+		}
+	})
+}
+
+// checkFailedSave asserts that Save and a forced Fetch fail with an error
+// containing want, leaving old in place and no temporary file behind. With
+// canLock, Fetch fetches and returns the new session with ErrNotSaved;
+// without, it fails to create the lock file and does not fetch.
+func checkFailedSave(t *testing.T, s *Store, key string, old Session, want string, canLock bool) {
+	t.Helper()
+	err := s.Save(key, sample("new", time.Now(), 2*time.Hour))
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), s.Dir()) {
+		t.Errorf("Save = %v, want an error naming %s and %q", err, s.Dir(), want)
+	}
+	fresh := sample("fresh", time.Now(), 3*time.Hour)
+	fetched := false
+	got, _, err := s.Fetch(t.Context(), key, 0, true, func(context.Context) (Session, error) { fetched = true; return fresh, nil })
+	switch {
+	case canLock && (!errors.Is(err, ErrNotSaved) || !strings.Contains(err.Error(), want) || !same(got, fresh)):
+		t.Errorf("Fetch = %+v, %v; want the fresh session and ErrNotSaved with %q", got, err, want)
+	case !canLock && (err == nil || fetched || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "writable")):
+		t.Errorf("Fetch = %v (fetched %v); want a lock error with %q and no fetch", err, fetched, want)
+	}
+	if got, err := s.Load(key); err != nil || !same(got, old) {
+		t.Errorf("Load = %+v, %v; want the previous session intact", got, err)
+	}
+	if left := tmpFiles(t, s.Dir()); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestSaveReadOnlyDir(t *testing.T) {
+	s := newStore(t)
+	key := Key("k")
+	old := sample("old", time.Now(), time.Hour)
+	if err := s.Save(key, old); err != nil {
+		t.Fatal(err)
+	}
+	// Permission bits do not stop root, so make the directory read-only
+	// with a read-only bind mount of itself.
+	mount(t, s.Dir(), s.Dir(), "", syscall.MS_BIND, "")
+	if err := syscall.Mount("", s.Dir(), "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatalf("remount read-only: %v", err)
+	}
+	checkFailedSave(t, s, key, old, "read-only file system", false)
+}
+
+func TestSaveFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	mount(t, "tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0700")
+	s, err := Open(filepath.Join(mnt, "awsmfa"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := Key("k")
+	old := sample("old", time.Now(), time.Hour)
+	if err := s.Save(key, old); err != nil {
+		t.Fatal(err)
+	}
+	// Fill the file system.
+	f, err := os.Create(filepath.Join(mnt, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := make([]byte, 4096)
+	for {
+		if _, err := f.Write(block); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			break
+		}
+	}
+	f.Close()
+	checkFailedSave(t, s, key, old, "no space left on device", true)
+}
