@@ -100,6 +100,9 @@ func TestAWSCLIWithAWrongTokenGetsNothing(t *testing.T) {
 	if err == nil {
 		t.Errorf("the CLI succeeded with a wrong token:\n%s", stdout)
 	}
+	if !strings.Contains(stderr, "403") || !strings.Contains(stderr, "wrong Authorization token") {
+		t.Errorf("the CLI's error does not pass on why it was refused:\n%s", stderr)
+	}
 	if strings.Contains(stdout+stderr, testSecret) || strings.Contains(stdout+stderr, "ASIAFIXEDEXAMPLE") {
 		t.Errorf("credentials reached the CLI with a wrong token:\n%s\n%s", stdout, stderr)
 	}

@@ -19,13 +19,14 @@
 // any other process on the machine that does not know the token gets 403 and
 // nothing else. Requests whose Host header is not 127.0.0.1:PORT or
 // localhost:PORT are refused, so a web page cannot reach the server through
-// DNS rebinding. Provider errors are logged (never with secrets) and answered
-// with a generic 500.
+// DNS rebinding. Provider errors are logged (never with secrets), and the
+// client gets a generic 500 (but see below).
 //
 // # Reported expiry
 //
 // The Expiration the server reports is the session's refresh point, its real
-// expiry minus the refresh margin ([WithRefreshMargin]), not the real expiry.
+// expiry minus the refresh margin ([WithRefreshMargin]), rounded up to a
+// whole second (the format's grain), not the real expiry.
 // SDKs plan their next fetch from the reported time; reporting the refresh
 // point brings them back while the session they hold still has the whole
 // margin left, so a request signed just before they refresh is never
@@ -38,9 +39,13 @@
 // reported time avoids even that.
 //
 // When a provider returns a session that is already past its refresh point
-// (its refresh failed, or the session is shorter than the margin), the
-// server reports one minute from now, or the real expiry if sooner: the
-// session is still good, and SDKs come back soon for a refreshed one.
+// (the session is shorter than the margin, or the provider could not refresh
+// it and kept the old one), the server reports one minute from now, or the
+// real expiry if sooner: the session is still good, and SDKs come back soon
+// for a refreshed one. Likewise, when the provider fails but the session it
+// last returned is good for more than a minute, the server logs the failure
+// and serves that session again rather than failing the child's request: a
+// short STS outage during a long run costs nothing.
 //
 // # The child's environment
 //
@@ -128,7 +133,8 @@ type Server struct {
 	hosts    [2]string
 	listener net.Listener
 	http     *http.Server
-	turn     chan struct{} // one provider call at a time
+	turn     chan struct{}     // one provider call at a time
+	last     creds.Credentials // what the provider last returned; guarded by turn
 	done     chan struct{}
 	serveErr error
 }
@@ -265,11 +271,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusInternalServerError, failure{"CredentialsUnavailable", "awsmfa could not get credentials; its log on stderr says why"})
 		return
 	}
-	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
-		s.cfg.logger.Error("credserver: the provider returned credentials without keys", "creds", c)
-		writeJSON(w, http.StatusInternalServerError, failure{"CredentialsUnavailable", "awsmfa could not get credentials; its log on stderr says why"})
-		return
-	}
 	doc := document{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Token: c.SessionToken}
 	if !c.Expiration.IsZero() {
 		doc.Expiration = s.reportedExpiry(c.Expiration).Format(time.RFC3339)
@@ -279,6 +280,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // current calls the provider, one call at a time, giving up when ctx ends.
+// When the provider fails but the session it last returned is good for more
+// than lateRetry, it logs the failure and returns that session again.
 func (s *Server) current(ctx context.Context) (creds.Credentials, error) {
 	select {
 	case s.turn <- struct{}{}:
@@ -286,7 +289,21 @@ func (s *Server) current(ctx context.Context) (creds.Credentials, error) {
 		return creds.Credentials{}, ctx.Err()
 	}
 	defer func() { <-s.turn }()
-	return s.provider(ctx)
+
+	c, err := s.provider(ctx)
+	if err == nil && (c.AccessKeyID == "" || c.SecretAccessKey == "") {
+		err = fmt.Errorf("the provider returned credentials without keys: %v", c)
+	}
+	if err == nil {
+		s.last = c
+		return c, nil
+	}
+	if ctx.Err() == nil && s.last.AccessKeyID != "" && s.last.TTL(s.cfg.now()) > lateRetry {
+		s.cfg.logger.Warn("credserver: could not refresh the session; serving the previous one while it lasts",
+			"err", err, "creds", s.last)
+		return s.last, nil
+	}
+	return creds.Credentials{}, err
 }
 
 // reportedExpiry is the Expiration to report for a session that really

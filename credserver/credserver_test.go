@@ -277,6 +277,68 @@ func TestProviderErrorIsLoggedNotServed(t *testing.T) {
 	}
 }
 
+func TestProviderFailureFallsBackToAStillGoodSession(t *testing.T) {
+	now := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
+	clock := now
+	var mu sync.Mutex
+	good := creds.Credentials{AccessKeyID: "ASIAPREVIOUS", SecretAccessKey: testSecret, SessionToken: testToken, Expiration: now.Add(15 * time.Minute)}
+	fail := false
+	p := func(context.Context) (creds.Credentials, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fail {
+			return creds.Credentials{}, errors.New("sts: dial tcp: connection refused")
+		}
+		return good, nil
+	}
+	var logged bytes.Buffer
+	s := start(t, p, WithRefreshMargin(10*time.Minute), WithLogger(slog.New(slog.NewTextHandler(&logged, nil))),
+		WithClock(func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }))
+	token := env(t, s)[EnvToken]
+
+	for _, step := range []struct {
+		name       string
+		at         time.Duration // after now
+		fail       bool
+		status     int
+		expiration string
+	}{
+		{"provider works", 0, false, http.StatusOK, "2030-06-01T12:05:00Z"},
+		{"provider fails before the refresh point", 2 * time.Minute, true, http.StatusOK, "2030-06-01T12:05:00Z"},
+		{"provider fails past the refresh point", 8 * time.Minute, true, http.StatusOK, "2030-06-01T12:09:00Z"},
+		{"provider fails with a minute left", 14 * time.Minute, true, http.StatusInternalServerError, ""},
+		{"provider fails after expiry", 16 * time.Minute, true, http.StatusInternalServerError, ""},
+	} {
+		mu.Lock()
+		clock, fail = now.Add(step.at), step.fail
+		mu.Unlock()
+		r := get(t, s, http.MethodGet, Path, "", &token)
+		if r.status != step.status {
+			t.Errorf("%s: status %d, want %d; body %s", step.name, r.status, step.status, r.body)
+			continue
+		}
+		if step.status != http.StatusOK {
+			if strings.Contains(r.body, "ASIAPREVIOUS") {
+				t.Errorf("%s: a session with a minute or less left was served: %s", step.name, r.body)
+			}
+			continue
+		}
+		var doc map[string]string
+		if err := json.Unmarshal([]byte(r.body), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc["AccessKeyId"] != "ASIAPREVIOUS" || doc["Expiration"] != step.expiration {
+			t.Errorf("%s: served %s expiring %s, want ASIAPREVIOUS expiring %s", step.name, doc["AccessKeyId"], doc["Expiration"], step.expiration)
+		}
+	}
+	if !strings.Contains(logged.String(), "serving the previous one") || !strings.Contains(logged.String(), "connection refused") {
+		t.Errorf("the fallback and its cause were not logged:\n%s", logged.String())
+	}
+	if strings.Contains(logged.String(), testSecret) || strings.Contains(logged.String(), testToken) {
+		t.Errorf("the log holds a secret:\n%s", logged.String())
+	}
+}
+
 func TestProviderWithoutKeysIsAnError(t *testing.T) {
 	s := start(t, func(context.Context) (creds.Credentials, error) {
 		return creds.Credentials{AccessKeyID: "ASIANOSECRET", Expiration: fixedExpiry}, nil
