@@ -131,12 +131,16 @@ func TestAssumeRoleDuration(t *testing.T) {
 		{"above 43200", longCode, "demo-long", aws.Int32(43201), 0, "1 validation error detected: Value '43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"},
 		{"session credentials, 3600", mfaSess, "demo-long", aws.Int32(3600), time.Hour, ""},
 		{"session credentials, above 3600", mfaSess, "demo-long", aws.Int32(3601), 0, msgRoleChaining},
-		{"role chaining, above 3600", roleChain, "demo-long", aws.Int32(7200), 0, msgRoleChaining},
+		{"role chaining, 3600", roleChain, "chain-long", aws.Int32(3600), time.Hour, ""},
+		{"role chaining, above 3600", roleChain, "chain-long", aws.Int32(7200), 0, msgRoleChaining},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fixed := time.Now().UTC().Truncate(time.Second)
-			e := newEmulator(t, WithClock(func() time.Time { return fixed }))
+			st := DemoState()
+			st.Roles = append(st.Roles, Role{Name: "chain-long", MaxSessionDuration: 43200,
+				Trust: Trust{Principals: []string{"arn:aws:iam::123456789012:role/demo-admin"}}})
+			e := newEmulatorWith(t, st, WithClock(func() time.Time { return fixed }))
 			c, in := e.creds(t, tt.caller)
 			in.RoleArn, in.DurationSeconds = roleArn(tt.role), tt.duration
 			out, err := e.sts(c, noRetry).AssumeRole(ctx, in)
