@@ -24,7 +24,8 @@ type Request struct {
 	CodeSent bool `json:"code_sent"`
 	// CodeAccepted says the code was valid and not a replay.
 	CodeAccepted bool `json:"code_accepted"`
-	// Status is the HTTP status sent; 0 for a dropped connection.
+	// Status is the HTTP status sent; 0 when no response was sent (a
+	// dropped connection, or a client that gave up during added latency).
 	Status int `json:"status"`
 	// ErrorCode is the AWS error code returned, empty on success.
 	ErrorCode string `json:"error_code,omitempty"`

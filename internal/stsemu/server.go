@@ -217,7 +217,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-t.C:
 			case <-r.Context().Done():
+				// The client gave up during the delay: the request is
+				// abandoned, not processed.
 				t.Stop()
+				e.Status = 0
+				s.record(&e)
+				return
 			}
 		case Throttle:
 			s.finish(w, &e, nil, &apiError{http.StatusBadRequest, "Throttling", "Rate exceeded"}, act.xmlns, requestID)
