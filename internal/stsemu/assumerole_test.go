@@ -21,12 +21,12 @@ const demoArn = "arn:aws:iam::123456789012:user/demo"
 type caller int
 
 const (
-	longTerm   caller = iota // the demo user's long-term keys, no code
-	longCode                 // long-term keys with a fresh code
-	mfaSess                  // a GetSessionToken session obtained with a code
-	plainSess                // a GetSessionToken session obtained without a code
-	nomfaUser                // the nomfa user's long-term keys
-	roleChain                // an assumed-role session of demo-admin
+	longTerm  caller = iota // the demo user's long-term keys, no code
+	longCode                // long-term keys with a fresh code
+	mfaSess                 // a GetSessionToken session obtained with a code
+	plainSess               // a GetSessionToken session obtained without a code
+	nomfaUser               // the nomfa user's long-term keys
+	roleChain               // an assumed-role session of demo-admin
 )
 
 func (e *emulator) creds(t *testing.T, c caller) (aws.Credentials, *sts.AssumeRoleInput) {
