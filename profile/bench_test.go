@@ -1,0 +1,81 @@
+package profile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/ini.v1"
+)
+
+// manyProfiles writes a config file with n role profiles (each with a role,
+// a source profile, an MFA device and a region, as a large organisation's
+// generated config looks) and a credentials file with the one source
+// profile, and returns a Resolver for them.
+func manyProfiles(tb testing.TB, n int) (*Resolver, string) {
+	tb.Helper()
+	dir := tb.TempDir()
+	var cfg strings.Builder
+	cfg.WriteString("[default]\nregion = us-east-1\noutput = json\n\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&cfg, "[profile team%05d]\nrole_arn = arn:aws:iam::%012d:role/Developer\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n\n", i, 100000000000+i)
+	}
+	cfgPath := filepath.Join(dir, "config")
+	credPath := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cred := "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+	if err := os.WriteFile(credPath, []byte(cred), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	r := &Resolver{Getenv: func(string) string { return "" }, HomeDir: dir, Username: "alice",
+		Files: Files{Config: cfgPath, Credentials: credPath}}
+	return r, cfgPath
+}
+
+// BenchmarkResolve measures Resolve, which runs on the cache-hit path of
+// every `awsmfa env`, as the config file grows. Issue 6: 10000 profiles may
+// add at most 2 ms.
+func BenchmarkResolve(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000} {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			r, _ := manyProfiles(b, n)
+			name := fmt.Sprintf("team%05d", n/2)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := r.Resolve(Options{Profile: name})
+				if err != nil || p.Path != ChainedRole {
+					b.Fatal(p, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParse compares reading a 10000-profile config file with this
+// package's scanner and with gopkg.in/ini.v1, the library DESIGN.md first
+// chose (which also keeps no line numbers).
+func BenchmarkParse(b *testing.B) {
+	_, cfgPath := manyProfiles(b, 10000)
+	b.Run("scanner", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := loadFile(cfgPath, cfgPath, true)
+			if i, _ := f.lookup("team05000"); err != nil || i < 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ini.v1", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			f, err := ini.Load(cfgPath)
+			if err != nil || !f.HasSection("profile team05000") {
+				b.Fatal(err)
+			}
+		}
+	})
+}

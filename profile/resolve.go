@@ -1,0 +1,766 @@
+package profile
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Summary is one profile name a user can pass, and the layout it resolves
+// from.
+type Summary struct {
+	Name   string
+	Layout Layout
+}
+
+// Entry is one profile of List: its name and layout, and either its plan or
+// the reason it does not resolve.
+type Entry struct {
+	Summary
+	Plan *Plan
+	Err  error
+}
+
+// Resolve reads the files and turns opt.Profile (else AWS_PROFILE, else
+// "default") into a validated Plan. Every error is meant for the user: it
+// names the file and line or the variable at fault and says what to do.
+func (r *Resolver) Resolve(opt Options) (*Plan, error) {
+	w, err := r.load(opt)
+	if err != nil {
+		return nil, err
+	}
+	name, origin := w.profileName()
+	return w.resolve(name, origin)
+}
+
+// Names returns every profile name a user can pass, sorted, with its layout:
+// for list, shell completion and the unknown-profile message. The short-term
+// sections aws-mfa writes ([NAME] beside [NAME-long-term]) are not names of
+// their own.
+func (r *Resolver) Names(opt Options) ([]Summary, error) {
+	w, err := r.load(opt)
+	if err != nil {
+		return nil, err
+	}
+	return w.names()
+}
+
+// List resolves every name Names returns (opt.Profile is ignored). A profile
+// that does not resolve is listed with its error rather than failing the
+// list.
+func (r *Resolver) List(opt Options) ([]Entry, error) {
+	w, err := r.load(opt)
+	if err != nil {
+		return nil, err
+	}
+	names, err := w.names()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, len(names))
+	for i, s := range names {
+		p, err := w.resolve(s.Name, Origin{Flag: "--profile"})
+		out[i] = Entry{Summary: s, Plan: p, Err: err}
+	}
+	return out, nil
+}
+
+// world is the files and settings one call works on.
+type world struct {
+	r         *Resolver
+	opt       Options
+	files     Files // absolute paths
+	shown     Files // paths as shown in messages
+	cfg, cred *file
+	longSfx   string // "" for none
+	shortSfx  string // "" for none
+}
+
+func (r *Resolver) load(opt Options) (*world, error) {
+	files, err := r.Paths()
+	if err != nil {
+		return nil, err
+	}
+	w := &world{r: r, opt: opt, files: files,
+		shown: Files{Config: r.display(files.Config), Credentials: r.display(files.Credentials)}}
+	w.longSfx = "long-term"
+	if opt.LongTermSuffix != nil && *opt.LongTermSuffix != "" {
+		w.longSfx = *opt.LongTermSuffix
+	}
+	if strings.EqualFold(w.longSfx, "none") {
+		w.longSfx = ""
+	}
+	if opt.ShortTermSuffix != nil && !strings.EqualFold(*opt.ShortTermSuffix, "none") {
+		w.shortSfx = *opt.ShortTermSuffix
+	}
+	if w.longSfx == w.shortSfx {
+		return nil, errorf("--long-term-suffix and --short-term-suffix are both %q: the long-term keys would be overwritten\ngive them different values", w.longSfx)
+	}
+	if w.cfg, err = loadFile(files.Config, w.shown.Config, true); err != nil {
+		return nil, err
+	}
+	if w.cred, err = loadFile(files.Credentials, w.shown.Credentials, false); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *world) profileName() (string, Origin) {
+	if w.opt.Profile != "" {
+		return w.opt.Profile, Origin{Flag: "--profile"}
+	}
+	if p := w.r.getenv(EnvProfile); p != "" {
+		return p, Origin{Env: EnvProfile}
+	}
+	return "default", Origin{Default: true}
+}
+
+func (w *world) longName(name string) string {
+	if w.longSfx == "" {
+		return name
+	}
+	return name + "-" + w.longSfx
+}
+
+func (w *world) shortName(name string) string {
+	if w.shortSfx == "" {
+		return name
+	}
+	return name + "-" + w.shortSfx
+}
+
+// setting is one value and where it came from.
+type setting struct {
+	value  string
+	origin Origin
+}
+
+func (s setting) set() bool { return s.value != "" }
+
+// view is a standard profile: its config section merged with its
+// credentials section, the credentials file winning as in the AWS CLI.
+type view struct {
+	name      string
+	cfg, cred props
+	cfgFile   *file
+	credFile  *file
+	exists    bool
+}
+
+func (w *world) view(name string) (*view, error) {
+	v := &view{name: name, cfgFile: w.cfg, credFile: w.cred}
+	i, err := w.cfg.lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	if i >= 0 {
+		if v.cfg, err = w.cfg.props(i); err != nil {
+			return nil, err
+		}
+		v.exists = true
+	}
+	if i, err = w.cred.lookup(name); err != nil {
+		return nil, err
+	}
+	if i >= 0 {
+		if v.cred, err = w.cred.props(i); err != nil {
+			return nil, err
+		}
+		v.exists = true
+	}
+	return v, nil
+}
+
+// get returns key's value, or an error when it spans several lines (a
+// nested setting where one value was expected).
+func (v *view) get(key string) (setting, error) {
+	if e, ok := v.cred.get(key); ok {
+		return entrySetting(v.credFile, e)
+	}
+	if e, ok := v.cfg.get(key); ok {
+		return entrySetting(v.cfgFile, e)
+	}
+	return setting{}, nil
+}
+
+// has reports whether key is set to a non-empty value.
+func (v *view) has(key string) bool {
+	s, err := v.get(key)
+	return err != nil || s.set()
+}
+
+func entrySetting(f *file, e entry) (setting, error) {
+	if e.multiline {
+		return setting{}, &SyntaxError{File: f.display, Line: e.line,
+			Msg: fmt.Sprintf("%s has a nested value on indented lines; it must be a single value", e.key)}
+	}
+	return setting{value: e.value, origin: Origin{File: f.path, Line: e.line}}, nil
+}
+
+// sectionSetting reads key from a props of file f.
+func sectionSetting(f *file, p props, key string) (setting, error) {
+	if e, ok := p.get(key); ok {
+		return entrySetting(f, e)
+	}
+	return setting{}, nil
+}
+
+// foreign are the keys of profiles whose credentials come from elsewhere
+// than long-term keys; awsmfa has nothing to add to them.
+var foreign = [...]string{"credential_process", "credential_source", "sso_session", "sso_start_url",
+	"sso_account_id", "sso_role_name", "web_identity_token_file"}
+
+func (w *world) checkForeign(v *view, asked string) error {
+	for _, k := range foreign {
+		s, err := v.get(k)
+		if err != nil {
+			return err
+		}
+		if s.set() {
+			who := fmt.Sprintf("profile %q", asked)
+			if v.name != asked {
+				who = fmt.Sprintf("profile %q (source of %q)", v.name, asked)
+			}
+			return errorf("%s gets its credentials from %s (%s), not from long-term keys and MFA\nuse it with the AWS CLI directly; awsmfa is for profiles with long-term access keys",
+				who, k, w.where(s.origin))
+		}
+	}
+	return nil
+}
+
+// where shows an origin in a message, with ~ for the home directory.
+func (w *world) where(o Origin) string {
+	if o.File != "" {
+		return w.r.display(o.File) + ":" + strconv.Itoa(o.Line)
+	}
+	return o.String()
+}
+
+// isStandard reports whether name is a standard profile that takes
+// precedence over an aws-mfa long-term section of the same name: its merged
+// sections set a role, a source profile, an MFA device, a foreign credential
+// source, or (when the long-term section is not [NAME] itself) long-term
+// keys.
+func (w *world) isStandard(v *view) bool {
+	if !v.exists {
+		return false
+	}
+	for _, k := range [...]string{"role_arn", "source_profile", "mfa_serial"} {
+		if v.has(k) {
+			return true
+		}
+	}
+	for _, k := range foreign {
+		if v.has(k) {
+			return true
+		}
+	}
+	return w.longSfx != "" && v.has("aws_access_key_id") && !v.has("aws_session_token")
+}
+
+// classify returns the layout name resolves from, or ok false when nothing
+// defines it.
+func (w *world) classify(name string) (v *view, l Layout, err error) {
+	if v, err = w.view(name); err != nil {
+		return nil, 0, err
+	}
+	if w.isStandard(v) {
+		return v, Config, nil
+	}
+	i, err := w.cred.lookup(w.longName(name))
+	switch {
+	case err != nil:
+		return nil, 0, err
+	case i >= 0:
+		return v, AWSMFA, nil
+	case v.exists:
+		return v, Config, nil
+	}
+	return v, 0, nil
+}
+
+func (w *world) names() ([]Summary, error) {
+	if err := w.cfg.checkAll(); err != nil {
+		return nil, err
+	}
+	if err := w.cred.checkAll(); err != nil {
+		return nil, err
+	}
+	cand := make(map[string]bool, len(w.cfg.sections)+len(w.cred.sections))
+	// A long-term section stands for its base name; so does its config
+	// twin, which `aws configure --profile NAME-long-term` writes.
+	for _, f := range []*file{w.cfg, w.cred} {
+		for _, s := range f.sections {
+			n := s.name
+			if n == "" {
+				continue
+			}
+			if base, ok := strings.CutSuffix(n, "-"+w.longSfx); ok && w.longSfx != "" && base != "" {
+				if i, err := w.cred.lookup(n); err != nil {
+					return nil, err
+				} else if i >= 0 {
+					n = base
+				}
+			}
+			cand[n] = true
+		}
+	}
+	layouts := make(map[string]Layout, len(cand))
+	standard := make(map[string]bool, len(cand))
+	for n := range cand {
+		v, l, err := w.classify(n)
+		if err != nil {
+			return nil, err
+		}
+		if l != 0 {
+			layouts[n] = l
+			standard[n] = w.isStandard(v)
+		}
+	}
+	// The short-term section of an aws-mfa profile is that profile's
+	// output, not a profile of its own.
+	for n, l := range layouts {
+		if s := w.shortName(n); l == AWSMFA && s != n && !standard[s] {
+			delete(layouts, s)
+		}
+	}
+	out := make([]Summary, 0, len(layouts))
+	for n, l := range layouts {
+		out = append(out, Summary{Name: n, Layout: l})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func (w *world) unknown(name string) error {
+	names, err := w.names()
+	if err != nil {
+		return err
+	}
+	e := &UnknownProfileError{Name: name, Files: w.shown, NoFiles: !w.cfg.exists && !w.cred.exists}
+	for _, s := range names {
+		e.Known = append(e.Known, s.Name)
+	}
+	return e
+}
+
+// inputs are the settings from the files, before flags and environment.
+type inputs struct {
+	keyID, secret, token setting
+	keysFrom             string
+	device, role         setting
+	externalID, rsn      setting
+	duration, sessionDur setting
+	region, mfaProcess   setting
+}
+
+func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
+	v, layout, err := w.classify(name)
+	if err != nil {
+		return nil, err
+	}
+	if layout == 0 {
+		return nil, w.unknown(name)
+	}
+	var in inputs
+	if layout == AWSMFA {
+		in, err = w.fromLongTerm(name)
+	} else {
+		in, err = w.fromStandard(name, v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{
+		Name:      name,
+		Layout:    layout,
+		KeysFrom:  in.keysFrom,
+		ShortTerm: w.shortName(name),
+		Files:     w.files,
+		Origins:   map[string]Origin{"profile": nameOrigin},
+	}
+	if err := w.keys(p, name, layout, in); err != nil {
+		return nil, err
+	}
+	if err := w.finish(p, in); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// fromStandard reads a standard profile, following source_profile to the
+// profile that holds the keys.
+func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
+	if err := w.checkForeign(v, name); err != nil {
+		return in, err
+	}
+	get := func(v *view, key string, dst *setting) {
+		if err == nil && !dst.set() {
+			var s setting
+			s, err = v.get(key)
+			if s.set() {
+				*dst = s
+			}
+		}
+	}
+	get(v, "role_arn", &in.role)
+	get(v, "mfa_serial", &in.device)
+	get(v, "external_id", &in.externalID)
+	get(v, "role_session_name", &in.rsn)
+	get(v, "duration_seconds", &in.duration)
+	get(v, "mfa_session_duration", &in.sessionDur)
+	get(v, "region", &in.region)
+	get(v, "mfa_process", &in.mfaProcess)
+	var source setting
+	get(v, "source_profile", &source)
+	if err != nil {
+		return in, err
+	}
+
+	// The keys: the profile's own, or those at the end of its
+	// source_profile chain. A role_arn on a profile along the chain would be
+	// role chaining, which awsmfa does not do.
+	keys := v
+	ownKeys := v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
+	if source.set() && (in.role.set() || !ownKeys) {
+		chain := []string{name}
+		cur, via := source.value, source
+		for {
+			if cur == chain[len(chain)-1] && ownKeysOf(keys) {
+				break // source_profile naming itself: its own keys
+			}
+			for _, seen := range chain {
+				if seen == cur {
+					return in, errorf("source_profile loop: %s → %s (%s)\nmake the chain end at a profile that holds aws_access_key_id",
+						strings.Join(chain, " → "), cur, w.where(via.origin))
+				}
+			}
+			next, err := w.view(cur)
+			if err != nil {
+				return in, err
+			}
+			if !next.exists {
+				return in, errorf("profile %q: its source_profile %q (%s) does not exist\nadd [%s] with the long-term keys to %s, or fix source_profile",
+					chain[len(chain)-1], cur, w.where(via.origin), cur, w.shown.Credentials)
+			}
+			if err := w.checkForeign(next, name); err != nil {
+				return in, err
+			}
+			if r, err := next.get("role_arn"); err != nil {
+				return in, err
+			} else if r.set() {
+				return in, errorf("profile %q: its source profile %q has a role_arn too (%s): that is role chaining, which awsmfa does not do\npoint source_profile at the profile that holds the long-term keys",
+					name, cur, w.where(r.origin))
+			}
+			// aws-vault style: the MFA device (and how to get a code) may
+			// sit on the source profile.
+			get(next, "mfa_serial", &in.device)
+			get(next, "mfa_process", &in.mfaProcess)
+			if err != nil {
+				return in, err
+			}
+			chain = append(chain, cur)
+			keys = next
+			if ownKeysOf(next) {
+				break
+			}
+			s, err := next.get("source_profile")
+			if err != nil {
+				return in, err
+			}
+			if !s.set() {
+				break
+			}
+			cur, via = s.value, s
+		}
+	}
+	if in.keyID, err = keys.get("aws_access_key_id"); err != nil {
+		return in, err
+	}
+	if in.secret, err = keys.get("aws_secret_access_key"); err != nil {
+		return in, err
+	}
+	if in.token, err = keys.get("aws_session_token"); err != nil {
+		return in, err
+	}
+	in.keysFrom = keys.name
+	if !in.region.set() {
+		in.region, err = w.defaultRegion()
+	}
+	return in, err
+}
+
+func ownKeysOf(v *view) bool {
+	return v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
+}
+
+// defaultRegion is the region of [default] in the config file.
+func (w *world) defaultRegion() (setting, error) {
+	i, err := w.cfg.lookup("default")
+	if err != nil || i < 0 {
+		return setting{}, err
+	}
+	p, err := w.cfg.props(i)
+	if err != nil {
+		return setting{}, err
+	}
+	return sectionSetting(w.cfg, p, "region")
+}
+
+// fromLongTerm reads aws-mfa's [NAME-long-term] section.
+func (w *world) fromLongTerm(name string) (in inputs, err error) {
+	lt := w.longName(name)
+	i, err := w.cred.lookup(lt)
+	if err != nil {
+		return in, err
+	}
+	p, err := w.cred.props(i)
+	if err != nil {
+		return in, err
+	}
+	get := func(dst *setting, keys ...string) {
+		for _, k := range keys {
+			if err != nil || dst.set() {
+				return
+			}
+			*dst, err = sectionSetting(w.cred, p, k)
+		}
+	}
+	get(&in.keyID, "aws_access_key_id")
+	get(&in.secret, "aws_secret_access_key")
+	get(&in.token, "aws_session_token")
+	get(&in.device, "aws_mfa_device", "mfa_serial")
+	get(&in.role, "assume_role", "role_arn")
+	get(&in.rsn, "role_session_name")
+	get(&in.externalID, "external_id")
+	get(&in.duration, "duration_seconds")
+	get(&in.sessionDur, "mfa_session_duration")
+	get(&in.mfaProcess, "mfa_process")
+	if err != nil {
+		return in, err
+	}
+	in.keysFrom = lt
+	// Region: [profile NAME] in the config file (kept there for region and
+	// output), then [profile NAME-long-term] (where `aws configure
+	// --profile NAME-long-term` writes it), then the long-term section
+	// itself, then [default].
+	for _, n := range []string{name, lt} {
+		i, err := w.cfg.lookup(n)
+		if err != nil {
+			return in, err
+		}
+		if i >= 0 && !in.region.set() {
+			cp, err := w.cfg.props(i)
+			if err != nil {
+				return in, err
+			}
+			if in.region, err = sectionSetting(w.cfg, cp, "region"); err != nil {
+				return in, err
+			}
+			if n == name && !in.mfaProcess.set() {
+				if in.mfaProcess, err = sectionSetting(w.cfg, cp, "mfa_process"); err != nil {
+					return in, err
+				}
+			}
+		}
+	}
+	get(&in.region, "region")
+	if err == nil && !in.region.set() {
+		in.region, err = w.defaultRegion()
+	}
+	return in, err
+}
+
+// keys checks and sets the long-term key pair.
+func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
+	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
+	if in.token.set() {
+		return errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
+			section, w.where(in.token.origin), w.longTermHint(name, layout, in), name)
+	}
+	switch {
+	case !in.keyID.set() && !in.secret.set():
+		if layout == AWSMFA {
+			return errorf("%s has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to it, or run: awsmfa setup %s", section, name)
+		}
+		if in.keysFrom != name {
+			return errorf("profile %q has no long-term keys: its source profile %q holds no aws_access_key_id\nadd the keys to [%s] in %s, or run: awsmfa setup %s",
+				name, in.keysFrom, in.keysFrom, w.shown.Credentials, in.keysFrom)
+		}
+		return errorf("profile %q has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to [%s] in %s, or set source_profile; or run: awsmfa setup %s",
+			name, name, w.shown.Credentials, name)
+	case !in.secret.set():
+		return errorf("%s has aws_access_key_id (%s) but no aws_secret_access_key\nadd the secret key beside it", section, w.where(in.keyID.origin))
+	case !in.keyID.set():
+		return errorf("%s has aws_secret_access_key (%s) but no aws_access_key_id\nadd the access key id beside it", section, w.where(in.secret.origin))
+	}
+	p.LongTerm.AccessKeyID = in.keyID.value
+	p.LongTerm.SecretAccessKey = in.secret.value
+	p.Origins["aws_access_key_id"] = in.keyID.origin
+	return nil
+}
+
+func (w *world) longTermHint(name string, layout Layout, in inputs) string {
+	if layout == AWSMFA {
+		return "[" + in.keysFrom + "]"
+	}
+	return "[" + w.longName(name) + "]"
+}
+
+// pick returns the flag value, else the environment variable, else the
+// file setting.
+func (w *world) pick(flag, flagName, env string, file setting) setting {
+	if flag != "" {
+		return setting{value: flag, origin: Origin{Flag: flagName}}
+	}
+	if env != "" {
+		if v := w.r.getenv(env); v != "" {
+			return setting{value: v, origin: Origin{Env: env}}
+		}
+	}
+	return file
+}
+
+// finish applies flags and environment, validates, and chooses the path
+// and durations.
+func (w *world) finish(p *Plan, in inputs) error {
+	device := w.pick(w.opt.Device, "--device", EnvDevice, in.device)
+	role := w.pick(w.opt.AssumeRole, "--assume-role", EnvAssumeRole, in.role)
+
+	if !device.set() && !role.set() {
+		return errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
+			p.Name, w.deviceHint(p))
+	}
+	if device.set() {
+		if problem := checkMFASerial(device.value); problem != "" {
+			return errorf("MFA device %q (%s) is malformed: %s\nuse the SerialNumber from: aws iam list-mfa-devices", device.value, w.where(device.origin), problem)
+		}
+		p.MFASerial = device.value
+		p.Origins["mfa_serial"] = device.origin
+		if in.mfaProcess.set() {
+			p.MFAProcess = in.mfaProcess.value
+			p.Origins["mfa_process"] = in.mfaProcess.origin
+		}
+	}
+	if in.region.set() {
+		p.Region = in.region.value
+		p.Origins["region"] = in.region.origin
+	}
+
+	var durFlag string
+	if w.opt.Duration != 0 {
+		if w.opt.Duration < 0 || w.opt.Duration%time.Second != 0 {
+			return errorf("--duration %v is not a whole number of seconds\ngive seconds, e.g. --duration 3600", w.opt.Duration)
+		}
+		durFlag = strconv.FormatInt(int64(w.opt.Duration/time.Second), 10)
+	}
+	dur, err := w.seconds(w.pick(durFlag, "--duration", EnvDuration, in.duration))
+	if err != nil {
+		return err
+	}
+
+	if !role.set() {
+		// MFA device, no role: GetSessionToken.
+		p.Path = SessionToken
+		d, err := w.duration(dur, defaultSession, minSession, maxSession, "GetSessionToken")
+		if err != nil {
+			return err
+		}
+		p.SessionDuration = d.value
+		p.Origins["duration"] = d.origin
+		return nil
+	}
+
+	if problem := checkRoleARN(role.value); problem != "" {
+		return errorf("role %q (%s) is malformed: %s\nuse the role's ARN, like arn:aws:iam::123456789012:role/NAME", role.value, w.where(role.origin), problem)
+	}
+	p.RoleARN = role.value
+	p.Origins["role_arn"] = role.origin
+
+	rsn := w.pick(w.opt.RoleSessionName, "--role-session-name", "", in.rsn)
+	if !rsn.set() {
+		rsn = setting{value: DefaultSessionName(w.r.Username), origin: Origin{Default: true}}
+	}
+	if problem := checkSessionName(rsn.value); problem != "" {
+		return errorf("role session name %q (%s) is malformed: %s\nuse 2 to 64 letters, digits and _+=,.@-", rsn.value, w.where(rsn.origin), problem)
+	}
+	p.RoleSessionName = rsn.value
+	p.Origins["role_session_name"] = rsn.origin
+
+	ext := w.pick(w.opt.ExternalID, "--external-id", "", in.externalID)
+	if ext.set() {
+		if problem := checkExternalID(ext.value); problem != "" {
+			return errorf("external id (%s) is malformed: %s\nuse the external id the role's trust policy expects", w.where(ext.origin), problem)
+		}
+		p.ExternalID = ext.value
+		p.Origins["external_id"] = ext.origin
+	}
+
+	d, err := w.duration(dur, defaultRole, minRole, maxRole, "AssumeRole")
+	if err != nil {
+		return err
+	}
+	p.RoleDuration = d.value
+	p.Origins["duration"] = d.origin
+	switch {
+	case !device.set():
+		p.Path = Role
+	case d.value > maxChained:
+		p.Path = RoleWithMFA
+	default:
+		p.Path = ChainedRole
+		sd, err := w.seconds(w.pick("", "", EnvMFASessionDuration, in.sessionDur))
+		if err != nil {
+			return err
+		}
+		s, err := w.duration(sd, defaultSession, minSession, maxSession, "the MFA session (GetSessionToken)")
+		if err != nil {
+			return err
+		}
+		p.SessionDuration = s.value
+		p.Origins["session_duration"] = s.origin
+	}
+	return nil
+}
+
+func (w *world) deviceHint(p *Plan) string {
+	if p.Layout == AWSMFA {
+		return fmt.Sprintf("aws_mfa_device to [%s] in %s", p.KeysFrom, w.shown.Credentials)
+	}
+	return fmt.Sprintf("mfa_serial to [profile %s] in %s", p.Name, w.shown.Config)
+}
+
+// durationSetting is a parsed duration and its origin; value 0 means unset.
+type durationSetting struct {
+	value  time.Duration
+	origin Origin
+}
+
+// seconds parses a duration given in whole seconds.
+func (w *world) seconds(s setting) (durationSetting, error) {
+	if !s.set() {
+		return durationSetting{}, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(s.value), 10, 64)
+	if err != nil || n <= 0 {
+		return durationSetting{}, errorf("duration %q (%s) is not a whole number of seconds\ngive seconds, e.g. 3600 for one hour", s.value, w.where(s.origin))
+	}
+	if n > 1<<31 {
+		n = 1 << 31 // out of every range; avoids overflow below
+	}
+	return durationSetting{value: time.Duration(n) * time.Second, origin: s.origin}, nil
+}
+
+// duration applies the default and checks the range of one STS call.
+func (w *world) duration(d durationSetting, def, lo, hi time.Duration, call string) (durationSetting, error) {
+	if d.value == 0 {
+		return durationSetting{value: def, origin: Origin{Default: true}}, nil
+	}
+	if d.value < lo || d.value > hi {
+		return d, errorf("duration %d s (%s) is out of range for %s: %d to %d s (%s to %s)\nchoose a duration in that range",
+			d.value/time.Second, w.where(d.origin), call, lo/time.Second, hi/time.Second, human(lo), human(hi))
+	}
+	return d, nil
+}
