@@ -33,8 +33,8 @@ type section struct {
 	// [profile dev], "default" for [default]), or "" for sections that are
 	// not profiles ([sso-session x], [DEFAULT]).
 	name string
-	line   int    // line of the header
-	body   int    // offset just past the header line
+	line int // line of the header
+	body int // offset just past the header line
 }
 
 // entry is one key of a section.
@@ -215,7 +215,6 @@ func (f *file) lookup(name string) (int, error) {
 	}
 	return found, nil
 }
-
 
 // props parses the keys of section i, then appends those of [DEFAULT] that
 // it does not set itself. A key set twice in one section is an error, as in
