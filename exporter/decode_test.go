@@ -105,12 +105,19 @@ func posixWord(s string) (value, rest string, err error) {
 	return "", "", errors.New("statement does not end with a newline")
 }
 
-// decodeFish parses `set -e -g NAME` and `set -gx NAME WORD` lines as fish
-// does: inside single quotes \\ is a backslash, \' a quote, any other
-// backslash literal; outside quotes only the newline that ends the
-// statement is accepted.
+// decodeFish parses `set -e -g NAME` and `set -gx NAME WORD` lines, and the
+// `true` line that must end a non-empty script, as fish does: inside single
+// quotes \\ is a backslash, \' a quote, any other backslash literal; outside
+// quotes only the newline that ends the statement is accepted.
 func decodeFish(script string) ([]stmt, error) {
 	var out []stmt
+	if script != "" {
+		var ok bool
+		if script, ok = strings.CutSuffix(script, "\ntrue\n"); !ok {
+			return nil, errors.New("a fish script must end with a line that is true, to reset $status")
+		}
+		script += "\n"
+	}
 	for script != "" {
 		switch {
 		case strings.HasPrefix(script, "set -e -g "):

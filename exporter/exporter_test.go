@@ -31,7 +31,8 @@ func TestWriteGolden(t *testing.T) {
 			"export AWSMFA_PROFILE='it'\\''s dev'\n"},
 		{Fish{}, "set -e -g AWS_PROFILE\n" +
 			"set -gx AWS_ACCESS_KEY_ID 'AKIAEXAMPLE'\n" +
-			"set -gx AWSMFA_PROFILE 'it\\'s dev'\n"},
+			"set -gx AWSMFA_PROFILE 'it\\'s dev'\n" +
+			"true\n"},
 		{PowerShell{}, "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n" +
 			"$Env:AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE'\n" +
 			"$Env:AWSMFA_PROFILE = 'it''s dev'\n"},
@@ -498,9 +499,10 @@ func TestDecodersRefuseUnquoted(t *testing.T) {
 		{"posix semicolon", decodePOSIX, "export A='a';b\n"},
 		{"posix unterminated", decodePOSIX, "export A='a\n"},
 		{"posix no newline", decodePOSIX, "export A='a'"},
-		{"fish unquoted", decodeFish, "set -gx A a\n"},
-		{"fish unterminated", decodeFish, "set -gx A 'a\\'\n"},
-		{"fish paren", decodeFish, "set -gx A 'a'(x)\n"},
+		{"fish unquoted", decodeFish, "set -gx A a\ntrue\n"},
+		{"fish unterminated", decodeFish, "set -gx A 'a\\'\ntrue\n"},
+		{"fish paren", decodeFish, "set -gx A 'a'(x)\ntrue\n"},
+		{"fish without the closing true", decodeFish, "set -gx A 'a'\n"},
 		{"powershell unterminated", decodePowerShell, "$Env:A = 'a''\n"},
 		{"powershell trailing", decodePowerShell, "$Env:A = 'a'+$x\n"},
 		{"powershell typographic end", decodePowerShell, "$Env:A = 'a\u2019; rm x\n"},

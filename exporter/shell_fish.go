@@ -3,7 +3,7 @@ package exporter
 import "io"
 
 // Fish is the format for fish: `set -gx NAME 'value'` and `set -e -g NAME`
-// lines, for `awsmfa env | source`.
+// lines and a closing `true`, for `awsmfa env | source`.
 //
 // Unsets erase the global variable only (-g). A bare `set -e` would erase a
 // universal variable of the same name when no global one exists, which
@@ -14,9 +14,10 @@ type Fish struct{}
 // Name returns "fish".
 func (Fish) Name() string { return "fish" }
 
-// Write writes c as fish code. Unsets come first: `set -e` of a variable that
-// does not exist returns status 4, and the last statement decides the
-// status `source` returns.
+// Write writes c as fish code: unsets, then sets, then a last `true` line.
+// In fish `set -e` of a variable that does not exist returns status 4, and
+// an assigning `set` passes along whatever status came before it, even from
+// before `source`; the `true` makes `awsmfa env | source; and cmd` work.
 func (Fish) Write(w io.Writer, c Changes) error {
 	if err := check(c, nil); err != nil {
 		return err
@@ -33,6 +34,9 @@ func (Fish) Write(w io.Writer, c Changes) error {
 		b = append(b, ' ')
 		b = appendFishQuoted(b, v.Value)
 		b = append(b, '\n')
+	}
+	if len(b) > 0 {
+		b = append(b, "true\n"...)
 	}
 	_, err := w.Write(b)
 	return err
