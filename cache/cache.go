@@ -335,15 +335,20 @@ func complete(sess Session) error {
 	return fmt.Errorf("cannot cache a session without %s", what)
 }
 
-// Delete removes the session stored under key. Removing a key that has no
-// file is not an error. The key's lock file is kept: removing it could let
-// two processes hold "the" lock at once.
+// Delete removes the session stored under key, and any temporary file a
+// crashed Save left for it (those hold secrets too). Removing a key that
+// has no file is not an error. The key's lock file is kept: removing it
+// could let two processes hold "the" lock at once.
 func (s *Store) Delete(key string) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	if err := os.Remove(s.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot remove cached session %s: %v", s.path(key), sysErr(err))
+	// checkKey leaves no glob metacharacters in key.
+	tmps, _ := filepath.Glob(filepath.Join(s.dir, key+".*.tmp"))
+	for _, p := range append([]string{s.path(key)}, tmps...) {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot remove cached session %s: %v", p, sysErr(err))
+		}
 	}
 	return nil
 }

@@ -450,8 +450,15 @@ func TestDeleteAndList(t *testing.T) {
 		t.Errorf("corrupt entry Err = %v, want ErrNotFound", e.Err)
 	}
 
+	leftover := filepath.Join(s.Dir(), a+".123.tmp") // as a crashed Save leaves it
 	if err := s.Delete(a); err != nil {
 		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Delete left the temporary file %s: %v", leftover, err)
+	}
+	if _, err := os.Stat(filepath.Join(s.Dir(), a+".lock")); err != nil {
+		t.Errorf("Delete removed the lock file: %v", err)
 	}
 	if _, err := s.Load(a); !errors.Is(err, ErrNotFound) {
 		t.Errorf("after Delete, Load = %v, want ErrNotFound", err)

@@ -34,6 +34,11 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	if err := checkKey(key); err != nil {
 		return Session{}, false, err
 	}
+	if fetch == nil {
+		fetch = func(context.Context) (Session, error) {
+			return Session{}, errors.New("no cached session, and no way to fetch one")
+		}
+	}
 	if !force {
 		sess, err := s.Load(key)
 		if err == nil && sess.Usable(s.now(), margin) {
