@@ -114,21 +114,29 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 }
 
 func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (Result, error) {
+	s, cached, err := g.cached(ctx, key, margin, force, f)
+	return Result{s.Credentials, cached}, err
+}
+
+// cached is Store.Fetch with a debug line saying where the session came from.
+func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (cache.Session, bool, error) {
 	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
 	if err != nil {
-		return Result{}, err
+		return s, false, err
 	}
 	if cached {
-		g.log().Debug("session served from the cache", "access_key_id", s.Credentials.AccessKeyID, "left", s.Credentials.TTL(g.now()).Round(time.Second))
+		g.log().Debug("session served from the cache", "session", s.Label, "access_key_id", s.Credentials.AccessKeyID, "left", s.Credentials.TTL(g.now()).Round(time.Second))
+	} else {
+		g.log().Debug("new session cached", "session", s.Label, "access_key_id", s.Credentials.AccessKeyID, "expires", s.Credentials.Expiration)
 	}
-	return Result{s.Credentials, cached}, nil
+	return s, cached, nil
 }
 
 // mfaSession returns the GetSessionToken session of p's device, asking for
 // a code only when the cache has none with more than margin left.
 func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, margin time.Duration, force bool) (cache.Session, bool, error) {
 	key := cache.Key("mfa-session", Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial, secs(p.SessionDuration))
-	return g.Store.Fetch(ctx, key, margin, force, func(ctx context.Context) (cache.Session, error) {
+	return g.cached(ctx, key, margin, force, func(ctx context.Context) (cache.Session, error) {
 		code, err := g.codes().Code(ctx, p.MFASerial)
 		if err != nil {
 			return cache.Session{}, err

@@ -76,7 +76,7 @@ func (a *app) run(args []string) int {
 			return fmt.Errorf("%v (see 'awsmfa --help')", err)
 		},
 	}
-	err := c.Run(args)
+	err := c.Run(interspersed(c.Commands, args))
 	if err == nil {
 		return 0
 	}
