@@ -52,6 +52,13 @@ function __awsmfa_refresh --argument-names now
     set -l wait (math "min(60 * 2 ^ ($__awsmfa_fails - 1), 900)")
     set -g __awsmfa_retry_at (math $now + $wait)
     set -l out
+    # fish keeps the terminal in its own mode while the prompt events run
+    # (no ICRNL, no ICANON): Enter would never end a code typed at the
+    # question. Give awsmfa a cooked terminal; fish restores its own mode
+    # before it reads the next line.
+    if test "$AWSMFA_HOOK_MFA" != off -a "$AWSMFA_HOOK_MFA" != warn
+        command stty icrnl icanon echo isig </dev/tty 2>/dev/null
+    end
     if test "$AWSMFA_HOOK_MFA" = off
         set out ($__awsmfa_bin env --hook --shell fish -- $AWSMFA_PROFILE 2>/dev/null | string collect)
     else

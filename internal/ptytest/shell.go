@@ -132,7 +132,7 @@ func (s *Shell) Run(line string) string {
 func (s *Shell) Value(expr string) string {
 	s.t.Helper()
 	s.Send(fmt.Sprintf("printf '%%s=[%%s]\\n' VALUE %s\r", expr))
-	m := s.Expect(`VALUE=\[(.*?)\]\r?\n`)
+	m := s.Expect(`(?s)VALUE=\[(.*?)\]\r?\n`)
 	s.ExpectString(Prompt)
 	return m[1]
 }

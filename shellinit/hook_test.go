@@ -1,0 +1,569 @@
+package shellinit
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/ptytest"
+)
+
+// These tests drive real interactive shells on a pty with the hook loaded,
+// pointing at a fake awsmfa: a /bin/sh script that records each start and
+// answers as the test tells it to. They cover the hook's own behaviour; the
+// acceptance tests in cmd/awsmfa run it against the real binary and the STS
+// emulator.
+
+var shells = []string{"bash", "zsh", "fish"}
+
+// fake is the stand-in awsmfa, controlled through files in dir.
+type fake struct {
+	t   *testing.T
+	dir string
+	bin string
+}
+
+const fakeScript = `#!/bin/sh
+D=%s
+printf '%%s\n' "$*" >> "$D/starts"
+if [ -f "$D/ask" ]; then
+	printf 'MFA code for %%s: ' "$6" >/dev/tty
+	IFS= read -r code </dev/tty || exit 3
+	printf '%%s\n' "$code" >> "$D/codes"
+fi
+if [ -f "$D/stderr" ]; then /bin/cat "$D/stderr" >&2; fi
+if [ -f "$D/reply" ]; then /bin/cat "$D/reply"; fi
+if [ -f "$D/rc" ]; then exit "$(/bin/cat "$D/rc")"; fi
+exit 0
+`
+
+func newFake(t *testing.T) *fake {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin", "awsmfa")
+	if err := os.MkdirAll(filepath.Dir(bin), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, []byte(fmt.Sprintf(fakeScript, quotePOSIX(dir))), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return &fake{t: t, dir: dir, bin: bin}
+}
+
+func (f *fake) set(name, content string) {
+	f.t.Helper()
+	if err := os.WriteFile(filepath.Join(f.dir, name), []byte(content), 0o600); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fake) remove(name string) {
+	f.t.Helper()
+	if err := os.Remove(filepath.Join(f.dir, name)); err != nil && !os.IsNotExist(err) {
+		f.t.Fatal(err)
+	}
+}
+
+// lines returns the lines of the file name (starts, codes), none if absent.
+func (f *fake) lines(name string) []string {
+	f.t.Helper()
+	b, err := os.ReadFile(filepath.Join(f.dir, name))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// session is what `awsmfa env` would export.
+type session struct {
+	profile, key       string
+	expiration, refresh time.Time
+	marker             string // fish only; made by Marker
+}
+
+func newSession(t *testing.T, key string, now time.Time, left, refreshIn time.Duration) session {
+	s := session{profile: "dev", key: key, expiration: now.Add(left).Truncate(time.Second), refresh: now.Add(refreshIn).Truncate(time.Second)}
+	var err error
+	s.marker, err = Marker(filepath.Join(t.TempDir(), "markers"), key, s.refresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// exports is the session as `awsmfa env --shell SHELL` prints it.
+func (s session) exports(shell string) string {
+	vars := [][2]string{
+		{"AWS_ACCESS_KEY_ID", s.key},
+		{"AWS_SECRET_ACCESS_KEY", "secret-" + s.key},
+		{"AWS_SESSION_TOKEN", "token-" + s.key},
+		{"AWSMFA_PROFILE", s.profile},
+		{"AWSMFA_EXPIRATION", unix(s.expiration)},
+		{"AWSMFA_REFRESH_AT", unix(s.refresh)},
+		{"AWSMFA_MARKER", s.marker},
+	}
+	var b strings.Builder
+	for _, v := range vars {
+		if shell == "fish" {
+			fmt.Fprintf(&b, "set -gx %s %s\n", v[0], fish{}.Quote(v[1]))
+		} else {
+			fmt.Fprintf(&b, "export %s=%s\n", v[0], quotePOSIX(v[1]))
+		}
+	}
+	return b.String()
+}
+
+// unsets is what `awsmfa env --unset` prints.
+func unsets(shell string) string {
+	names := "AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWSMFA_PROFILE AWSMFA_EXPIRATION AWSMFA_REFRESH_AT AWSMFA_MARKER"
+	if shell == "fish" {
+		return "set -e " + names + "\n"
+	}
+	return "unset " + names + "\n"
+}
+
+// load makes shell code that evaluates the contents of file.
+func load(shell, file string) string {
+	if shell == "fish" {
+		return "source " + fish{}.Quote(file)
+	}
+	return ". " + quotePOSIX(file)
+}
+
+// hookFile writes the hook script for shell, running bin, into a file.
+func hookFile(t *testing.T, shell, bin string) string {
+	sh, err := Lookup(shell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "hook."+shell)
+	if err := os.WriteFile(p, []byte(sh.Hook(bin)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// evalFile writes text into a file and returns the command that loads it,
+// like eval "$(awsmfa env dev)" would.
+func evalFile(t *testing.T, shell, text string) string {
+	p := filepath.Join(t.TempDir(), "eval."+shell)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return load(shell, p)
+}
+
+// promptVar reads the prompt segment: $AWSMFA_PROMPT, or fish's function.
+func promptVar(sh *ptytest.Shell) string {
+	if sh.Name == "fish" {
+		return sh.Value(`(awsmfa_prompt)`)
+	}
+	return sh.Value(`"$AWSMFA_PROMPT"`)
+}
+
+// statusVar is the shell's last exit status.
+func statusVar(shell string) string {
+	if shell == "fish" {
+		return "$status"
+	}
+	return "$?"
+}
+
+func startHooked(t *testing.T, shell string, f *fake, rc string) *ptytest.Shell {
+	rc += "\n" + load(shell, hookFile(t, shell, f.bin)) + "\n"
+	return ptytest.StartShell(t, shell, ptytest.Options{RC: rc})
+}
+
+// TestNotDueStartsNothing: with a session exported that is not due, 50
+// prompts start no awsmfa, and (PATH holding nothing but the fake) no other
+// program either, while the prompt segment shows the time left.
+func TestNotDueStartsNothing(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			sess := newSession(t, "ASIAFIRST", time.Now(), 2*time.Hour, 2*time.Hour-10*time.Minute)
+			sh := startHooked(t, shell, f, "")
+			sh.Run(evalFile(t, shell, sess.exports(shell)))
+			setPath(sh, filepath.Dir(f.bin))
+			for range 50 {
+				sh.Run("")
+			}
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Errorf("50 prompts started awsmfa %d times: %q", len(starts), starts)
+			}
+			if out := sh.Output(); strings.Contains(out, "not found") || strings.Contains(out, "Unknown command") {
+				t.Errorf("a prompt tried to run a program:\n%s", out)
+			}
+			checkSegment(t, sh, sess)
+		})
+	}
+}
+
+func setPath(sh *ptytest.Shell, dir string) {
+	if sh.Name == "fish" {
+		sh.Run("set -gx PATH " + fish{}.Quote(dir))
+	} else {
+		sh.Run("PATH=" + quotePOSIX(dir))
+	}
+}
+
+// checkSegment asserts the shell shows what Segment.String shows for sess,
+// allowing for a second ticking over between the two.
+func checkSegment(t *testing.T, sh *ptytest.Shell, sess session) {
+	t.Helper()
+	before := time.Now()
+	got := promptVar(sh)
+	after := time.Now()
+	want := map[string]bool{}
+	for _, now := range []time.Time{before, after} {
+		want[Segment{Profile: sess.profile, Expiration: sess.expiration, RefreshAt: sess.refresh, Now: now}.String()] = true
+	}
+	if !want[got] {
+		t.Errorf("prompt segment = %q, want one of %v", got, want)
+	}
+}
+
+// TestSegmentMatchesGo: the bash and zsh hooks and fish's awsmfa_prompt
+// print exactly what `awsmfa prompt` prints, for every case of the table.
+func TestSegmentMatchesGo(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			f.set("rc", "1") // due sessions try a refresh, fail, and back off
+			sh := startHooked(t, shell, f, "")
+			for _, tc := range segmentCases {
+				now := time.Now()
+				sess := newSession(t, "ASIA"+strconv.Itoa(int(tc.left)), now, time.Duration(tc.left)*time.Second, time.Duration(tc.refreshIn)*time.Second)
+				sh.Run(evalFile(t, shell, sess.exports(shell)))
+				checkSegment(t, sh, sess)
+			}
+		})
+	}
+}
+
+// TestRefreshWhenDue: once due, the next prompt runs awsmfa env --hook once
+// and holds the new credentials; later prompts start nothing.
+func TestRefreshWhenDue(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			now := time.Now()
+			old := newSession(t, "ASIAOLD", now, 5*time.Minute, -5*time.Minute)
+			fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
+			f.set("reply", fresh.exports(shell))
+			sh := startHooked(t, shell, f, "")
+			sh.Run(evalFile(t, shell, old.exports(shell)))
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+				t.Fatalf("after a due prompt AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+			}
+			for range 5 {
+				sh.Run("")
+			}
+			want := "env --hook --shell " + shell + " -- dev"
+			if starts := f.lines("starts"); len(starts) != 1 || starts[0] != want {
+				t.Errorf("awsmfa starts = %q, want exactly [%q]", starts, want)
+			}
+			checkSegment(t, sh, fresh)
+		})
+	}
+}
+
+// TestBackOff: a failed refresh keeps the old environment and is not
+// retried at every prompt; once the back-off ends it is retried, and the
+// next back-off is longer. A refresh that succeeds but hands back a session
+// that is still due counts as a failure too.
+func TestBackOff(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			now := time.Now()
+			old := newSession(t, "ASIAOLD", now, 5*time.Minute, -5*time.Minute)
+			f.set("rc", "1")
+			f.set("stderr", "awsmfa: dev: STS is unreachable\n")
+			sh := startHooked(t, shell, f, "")
+			out := sh.Run(evalFile(t, shell, old.exports(shell)))
+			if !strings.Contains(out, "STS is unreachable") {
+				t.Errorf("the failure's message did not reach the terminal:\n%q", out)
+			}
+			for range 5 {
+				sh.Run("")
+			}
+			if starts := f.lines("starts"); len(starts) != 1 {
+				t.Fatalf("after a failure, 6 prompts started awsmfa %d times, want 1", len(starts))
+			}
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIAOLD" {
+				t.Errorf("AWS_ACCESS_KEY_ID = %q after a failed refresh, want the old ASIAOLD", got)
+			}
+			if wait := retryIn(t, sh); wait < 55 || wait > 60 {
+				t.Errorf("first back-off = %ds, want 60s", wait)
+			}
+
+			// The back-off ends: the next prompt tries again, and the
+			// refresh "works" but its session is still due.
+			stillDue := newSession(t, "ASIASTILLDUE", time.Now(), 5*time.Minute, -time.Second)
+			f.remove("rc")
+			f.remove("stderr")
+			f.set("reply", stillDue.exports(shell))
+			endBackOff(sh)
+			sh.ExpectString(ptytest.Prompt)
+			sh.Run("")
+			if starts := f.lines("starts"); len(starts) != 2 {
+				t.Fatalf("after the back-off ended awsmfa started %d times in all, want 2", len(starts))
+			}
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIASTILLDUE" {
+				t.Errorf("AWS_ACCESS_KEY_ID = %q, want ASIASTILLDUE", got)
+			}
+			if wait := retryIn(t, sh); wait < 115 || wait > 120 {
+				t.Errorf("second back-off = %ds, want 120s", wait)
+			}
+		})
+	}
+}
+
+// retryIn is how many seconds the hook's back-off has left (white box: it
+// reads the hook's own variable).
+func retryIn(t *testing.T, sh *ptytest.Shell) int {
+	t.Helper()
+	v := "$_awsmfa_retry_at"
+	if sh.Name == "fish" {
+		v = "$__awsmfa_retry_at"
+	}
+	at, err := strconv.ParseInt(sh.Value(v), 10, 64)
+	if err != nil {
+		t.Fatalf("reading the back-off: %v", err)
+	}
+	return int(at - time.Now().Unix())
+}
+
+// endBackOff types the command that makes the hook's back-off end now
+// (white box); the prompt after it is due again.
+func endBackOff(sh *ptytest.Shell) {
+	if sh.Name == "fish" {
+		sh.Send("set -g __awsmfa_retry_at 0\r")
+	} else {
+		sh.Send("_awsmfa_retry_at=0\r")
+	}
+}
+
+// TestCodeQuestion: a refresh that needs a code asks on the terminal; one
+// code typed there gives new credentials. Ctrl-C at the question keeps the
+// old environment, and the following prompts do not ask again until the
+// back-off ends.
+func TestCodeQuestion(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			now := time.Now()
+			old := newSession(t, "ASIAOLD", now, 5*time.Minute, -5*time.Minute)
+			fresh := newSession(t, "ASIANEW", now, 12*time.Hour, 12*time.Hour-10*time.Minute)
+			f.set("ask", "")
+			f.set("reply", fresh.exports(shell))
+			sh := startHooked(t, shell, f, "")
+
+			sh.Send(evalFile(t, shell, old.exports(shell)) + "\r")
+			sh.ExpectString("MFA code for dev: ")
+			sh.Send("\x03")
+			sh.ExpectString(ptytest.Prompt)
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIAOLD" {
+				t.Errorf("after Ctrl-C AWS_ACCESS_KEY_ID = %q, want the old ASIAOLD", got)
+			}
+			for range 3 {
+				if out := sh.Run(""); strings.Contains(out, "MFA code") {
+					t.Fatalf("asked again during the back-off:\n%q", out)
+				}
+			}
+			if starts := f.lines("starts"); len(starts) != 1 {
+				t.Errorf("awsmfa started %d times, want 1", len(starts))
+			}
+
+			endBackOff(sh)
+			sh.ExpectString("MFA code for dev: ")
+			sh.Send("123456\r")
+			sh.ExpectString(ptytest.Prompt)
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+				t.Errorf("after the code AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+			}
+			if codes := f.lines("codes"); len(codes) != 1 || codes[0] != "123456" {
+				t.Errorf("codes read = %q, want [123456]", codes)
+			}
+		})
+	}
+}
+
+// TestHookMFAOff: with AWSMFA_HOOK_MFA=off the hook keeps quiet about a
+// failed refresh; by default its one line reaches the terminal.
+func TestHookMFAOff(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			f.set("rc", "3")
+			f.set("stderr", "awsmfa: dev: the session needs a new MFA code\n")
+			set := "export AWSMFA_HOOK_MFA=off"
+			if shell == "fish" {
+				set = "set -gx AWSMFA_HOOK_MFA off"
+			}
+			sh := startHooked(t, shell, f, set)
+			old := newSession(t, "ASIAOLD", time.Now(), 5*time.Minute, -5*time.Minute)
+			out := sh.Run(evalFile(t, shell, old.exports(shell)))
+			if strings.Contains(out, "needs a new MFA code") {
+				t.Errorf("AWSMFA_HOOK_MFA=off, yet the hook printed:\n%q", out)
+			}
+			if starts := f.lines("starts"); len(starts) != 1 {
+				t.Errorf("awsmfa started %d times, want 1", len(starts))
+			}
+		})
+	}
+}
+
+// TestUnsetQuiets: after `awsmfa env --unset` the hook does nothing in that
+// shell: no segment, no refresh, even though the session was due.
+func TestUnsetQuiets(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			f.set("rc", "1")
+			sh := startHooked(t, shell, f, "")
+			sess := newSession(t, "ASIAOLD", time.Now(), time.Hour, 50*time.Minute)
+			sh.Run(evalFile(t, shell, sess.exports(shell)))
+			checkSegment(t, sh, sess)
+			sh.Run(evalFile(t, shell, unsets(shell)))
+			for range 3 {
+				sh.Run("")
+			}
+			if got := promptVar(sh); got != "" {
+				t.Errorf("after --unset the segment is %q, want empty", got)
+			}
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Errorf("after --unset awsmfa started %d times, want 0", len(starts))
+			}
+		})
+	}
+}
+
+// TestCoexistence: the hook loaded three times runs once per prompt, keeps
+// $? for the hooks and prompt after it, and other hooks still run once per
+// prompt, with PROMPT_COMMAND as a string or (bash 5.1+) an array.
+func TestCoexistence(t *testing.T) {
+	tests := []struct {
+		name, shell string
+		other       string // installs other_hook, which counts prompts and records the status it saw
+		count       string // shell code that prints how many times the hook is installed
+	}{
+		{"bash string", "bash", `other_hook() { seen=$?; runs=$((runs+1)); }; PROMPT_COMMAND=other_hook` + bashCount, `"$(count_hooks)"`},
+		{"bash array", "bash", `other_hook() { seen=$?; runs=$((runs+1)); }; PROMPT_COMMAND=(other_hook 'true')` + bashCount, `"$(count_hooks)"`},
+		{"zsh", "zsh", `other_hook() { seen=$?; runs=$((runs+1)); }; precmd_functions+=(other_hook)
+count_hooks() { local n=0 f; for f in $precmd_functions $preexec_functions; do [[ $f == _awsmfa_* ]] && ((n++)); done; echo $n; }`, `"$(count_hooks)"`},
+		{"fish", "fish", `function other_hook --on-event fish_prompt; set -g seen $status; set -g runs (math $runs + 1); end; set -g runs 0`,
+			`(functions --handlers | string match -r '__awsmfa_hook$' | count)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			hook := load(tc.shell, hookFile(t, tc.shell, f.bin))
+			sh := ptytest.StartShell(t, tc.shell, ptytest.Options{RC: tc.other + "\n" + hook + "\n" + hook + "\n" + hook + "\n"})
+			want := "1"
+			switch tc.shell {
+			case "zsh":
+				want = "2" // precmd and preexec, once each
+			case "fish":
+				want = "2" // fish_prompt and fish_preexec
+			}
+			if got := sh.Value(tc.count); got != want {
+				t.Errorf("hook installed %s times after loading it three times, want %s", got, want)
+			}
+			// The hook is live: a not-due session gets its segment.
+			sess := newSession(t, "ASIAONE", time.Now(), time.Hour, 50*time.Minute)
+			sh.Run(evalFile(t, tc.shell, sess.exports(tc.shell)))
+			checkSegment(t, sh, sess)
+
+			for _, code := range []string{"7", "0", "42"} {
+				sh.Run(exitWith(tc.shell, code))
+				if got := sh.Value(`"$seen"`); got != code {
+					t.Errorf("after exit %s the next hook saw status %q", code, got)
+				}
+			}
+			sh.Run("false")
+			if got := sh.Value(`"` + statusVar(tc.shell) + `"`); got != "1" {
+				t.Errorf("the command after `false` saw status %q, want 1", got)
+			}
+			runs, _ := strconv.Atoi(sh.Value(`"$runs"`))
+			sh.Run("")
+			sh.Run("")
+			if after, _ := strconv.Atoi(sh.Value(`"$runs"`)); after-runs != 3 {
+				t.Errorf("the other hook ran %d times over 3 prompts, want 3", after-runs)
+			}
+		})
+	}
+}
+
+// bashCount defines count_hooks: how many times PROMPT_COMMAND, string or
+// array, names the hook.
+const bashCount = `
+count_hooks() { local n=0 e l; for e in "${PROMPT_COMMAND[@]}"; do while IFS= read -r l; do [[ $l == _awsmfa_hook ]] && ((n++)); done <<<"$e"; done; echo $n; }`
+
+func exitWith(shell, code string) string {
+	if shell == "fish" {
+		return "sh -c 'exit " + code + "'"
+	}
+	return "(exit " + code + ")"
+}
+
+// TestHookScript checks what `awsmfa hook` prints: the binary's path quoted
+// so that any path survives, and nothing left unfilled.
+func TestHookScript(t *testing.T) {
+	bin := `/opt/it's a "dir"/$HOME/awsmfa`
+	for _, shell := range Names() {
+		sh, err := Lookup(shell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		script := sh.Hook(bin)
+		if strings.Contains(script, binPlaceholder) {
+			t.Errorf("%s: placeholder left in the script", shell)
+		}
+		if !strings.Contains(script, sh.Quote(bin)) {
+			t.Errorf("%s: the script does not hold the quoted path", shell)
+		}
+	}
+	if _, err := Lookup("tcsh"); err == nil || !regexp.MustCompile(`"tcsh".*bash, zsh, fish`).MatchString(err.Error()) {
+		t.Errorf("Lookup(tcsh) = %v, want an error naming the shells there are", err)
+	}
+}
+
+// TestQuoteRoundTrip runs each shell on awkward paths: the hook's variable
+// must hold exactly the path.
+func TestQuoteRoundTrip(t *testing.T) {
+	paths := []string{`/plain/awsmfa`, `/it's/awsmfa`, `/a b/$HOME/awsmfa`, `/back\slash/\'/awsmfa`, "/new\nline/awsmfa", `/*/?/[x]/awsmfa`}
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			sh := ptytest.StartShell(t, shell, ptytest.Options{})
+			s, _ := Lookup(shell)
+			for _, p := range paths {
+				set := "x=" + s.Quote(p)
+				if shell == "fish" {
+					set = "set x " + s.Quote(p)
+				}
+				sh.Run(set)
+				if got := sh.Value(`"$x"`); strings.ReplaceAll(got, "\r\n", "\n") != p {
+					t.Errorf("quoted %q came back as %q", p, got)
+				}
+			}
+		})
+	}
+}
