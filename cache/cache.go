@@ -180,7 +180,7 @@ func Key(fields ...string) string {
 // file is the on-disk form of a Session.
 type file struct {
 	Version         int
-	AccessKeyId     string //nolint:revive // the credential_process spelling
+	AccessKeyId     string // spelled as in credential_process output
 	SecretAccessKey string
 	SessionToken    string
 	Expiration      time.Time // RFC 3339, UTC

@@ -201,10 +201,38 @@ func TestFetchErrorChangesNothing(t *testing.T) {
 	}
 }
 
+// cacheStates are the starting points for the single-flight tests: the
+// session is missing, expired, or corrupt.
+var cacheStates = []struct {
+	name  string
+	setup func(t *testing.T, s *Store, key string)
+}{
+	{"empty", func(*testing.T, *Store, string) {}},
+	{"stale", func(t *testing.T, s *Store, key string) {
+		if err := s.Save(key, sample("stale", time.Now().Add(-2*time.Hour), time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{"corrupt", func(t *testing.T, s *Store, key string) {
+		if err := os.WriteFile(filepath.Join(s.Dir(), key+".json"), []byte(`{"Version":1,`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}},
+}
+
 func TestFetchGoroutinesFetchOnce(t *testing.T) {
+	for _, st := range cacheStates {
+		t.Run(st.name, func(t *testing.T) {
+			s := newStore(t)
+			key := Key("shared")
+			st.setup(t, s, key)
+			fetchOnceGoroutines(t, s, key)
+		})
+	}
+}
+
+func fetchOnceGoroutines(t *testing.T, s *Store, key string) {
 	const n = 64
-	s := newStore(t)
-	key := Key("shared")
 	var calls atomic.Int32
 	start := make(chan struct{})
 	type result struct {
@@ -250,12 +278,25 @@ func TestFetchGoroutinesFetchOnce(t *testing.T) {
 }
 
 func TestFetchProcessesFetchOnce(t *testing.T) {
+	for _, st := range cacheStates[:2] { // empty and stale
+		t.Run(st.name, func(t *testing.T) {
+			work := t.TempDir()
+			dir := filepath.Join(work, "cache")
+			key := Key("shared-across-processes")
+			s, err := Open(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.setup(t, s, key)
+			fetchOnceProcesses(t, work, dir, key)
+		})
+	}
+}
+
+func fetchOnceProcesses(t *testing.T, work, dir, key string) {
 	const n = 16
-	work := t.TempDir()
-	dir := filepath.Join(work, "cache")
 	count := filepath.Join(work, "count")
 	start := filepath.Join(work, "start")
-	key := Key("shared-across-processes")
 	cmds := make([]*exec.Cmd, n)
 	outs := make([]*bytes.Buffer, n)
 	for i := range n {
