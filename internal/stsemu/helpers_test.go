@@ -26,8 +26,14 @@ func newEmulator(t testing.TB, opts ...Option) *emulator {
 	return newEmulatorWith(t, DemoState(), opts...)
 }
 
+// newEmulatorWith serves st. Its clock stands still at the wall-clock time
+// of creation (unless opts set another), so that a code computed by a test
+// cannot cross a 30 s step boundary before the request arrives; Advance
+// moves it.
 func newEmulatorWith(t testing.TB, st State, opts ...Option) *emulator {
 	t.Helper()
+	frozen := time.Now()
+	opts = append([]Option{WithClock(func() time.Time { return frozen })}, opts...)
 	s := New(st, opts...)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)

@@ -111,7 +111,8 @@ func TestSignatureRules(t *testing.T) {
 }
 
 func TestExpiredTemporaryCredentials(t *testing.T) {
-	e := newEmulator(t)
+	start := time.Now().UTC().Truncate(time.Second)
+	e := newEmulator(t, WithClock(func() time.Time { return start }))
 	out, err := e.sts(demoKeys, noRetry).GetSessionToken(ctx, &sts.GetSessionTokenInput{DurationSeconds: aws.Int32(900)})
 	wantOK(t, err)
 	sess := toAWS(out.Credentials)
