@@ -352,7 +352,7 @@ cli_pager = less # not a comment: no inline comments in this dialect
 				session: 43200 * time.Second, origins: map[string]string{"aws_access_key_id": "config:2"}},
 		},
 		{
-			name: "the default role session name is sanitized",
+			name:   "the default role session name is sanitized",
 			config: missing, credentials: awsMFACreds,
 			opt:  Options{Profile: "x"},
 			want: want{}, // checked below with another user name
