@@ -83,9 +83,9 @@ func (f *fake) lines(name string) []string {
 
 // session is what `awsmfa env` would export.
 type session struct {
-	profile, key       string
+	profile, key        string
 	expiration, refresh time.Time
-	marker             string // fish only; made by Marker
+	marker              string // fish only; made by Marker
 }
 
 func newSession(t *testing.T, key string, now time.Time, left, refreshIn time.Duration) session {
@@ -216,16 +216,18 @@ func setPath(sh *ptytest.Shell, dir string) {
 }
 
 // checkSegment asserts the shell shows what Segment.String shows for sess,
-// allowing for a second ticking over between the two.
+// allowing for the seconds ticking over between the two.
 func checkSegment(t *testing.T, sh *ptytest.Shell, sess session) {
 	t.Helper()
 	before := time.Now()
 	got := promptVar(sh)
 	after := time.Now()
 	want := map[string]bool{}
-	for _, now := range []time.Time{before, after} {
+	// The hook computed the segment at the last prompt, a moment before.
+	for now := before.Add(-3 * time.Second); !now.After(after); now = now.Add(time.Second) {
 		want[Segment{Profile: sess.profile, Expiration: sess.expiration, RefreshAt: sess.refresh, Now: now}.String()] = true
 	}
+	want[Segment{Profile: sess.profile, Expiration: sess.expiration, RefreshAt: sess.refresh, Now: after}.String()] = true
 	if !want[got] {
 		t.Errorf("prompt segment = %q, want one of %v", got, want)
 	}

@@ -182,14 +182,23 @@ func (p *Term) Foreground() (int, error) {
 }
 
 // WaitJob waits until a job other than the command itself holds the
-// terminal's foreground (a shell has started the command typed), so that
-// Ctrl-C reaches that job and not the shell.
+// terminal's foreground and has started its program (a shell has run the
+// command typed), so that Ctrl-C reaches that program and not the shell or
+// a child that has not yet exec'd.
 func (p *Term) WaitJob() {
 	p.t.Helper()
 	deadline := time.Now().Add(p.timeout())
+	self, selfErr := os.Readlink(fmt.Sprintf("/proc/%d/exe", p.Pid()))
 	for time.Now().Before(deadline) {
 		if pg, err := p.Foreground(); err == nil && pg != p.Pid() {
-			return
+			if selfErr != nil {
+				// No /proc: give the child a moment to exec.
+				time.Sleep(100 * time.Millisecond)
+				return
+			}
+			if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pg)); err == nil && exe != self {
+				return
+			}
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
