@@ -137,15 +137,15 @@ func (c Changes) names(name string) bool {
 // refuses a value with a NUL byte. valueOK, when not nil, adds the rules of
 // one format; it returns the reason a value is refused, or "".
 func check(c Changes, valueOK func(value string) string) error {
-	seen := make(map[string]bool, len(c.Set)+len(c.Unset))
+	seen := make([]string, 0, 16) // a session has 14 names; a scan beats a map
 	name := func(n string) error {
 		if !validName(n) {
 			return fmt.Errorf("invalid variable name %q: a name is letters, digits and _, and does not start with a digit", n)
 		}
-		if seen[n] {
+		if slices.Contains(seen, n) {
 			return fmt.Errorf("variable %s is named twice in one export; each variable may be set or unset once", n)
 		}
-		seen[n] = true
+		seen = append(seen, n)
 		return nil
 	}
 	for _, n := range c.Unset {

@@ -50,7 +50,7 @@ func (JSON) Write(w io.Writer, c Changes) error {
 	if d.id == "" || d.secret == "" {
 		return errors.New("JSON output needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; it is the credential_process document, which cannot unset variables (use --shell bash, zsh, fish or powershell)")
 	}
-	_, err := w.Write(d.append(nil))
+	_, err := w.Write(d.append(make([]byte, 0, d.size())))
 	return err
 }
 
@@ -75,7 +75,7 @@ func CredentialProcess(w io.Writer, c creds.Credentials) error {
 	if d.secret == "" {
 		return errors.New("these credentials have no secret access key; the credential_process document needs one")
 	}
-	_, err := w.Write(d.append(nil))
+	_, err := w.Write(d.append(make([]byte, 0, d.size())))
 	return err
 }
 
@@ -95,6 +95,11 @@ func jsonValueOK(value string) string {
 // document is the credential_process document, already validated.
 type document struct {
 	id, secret, token, expiration string
+}
+
+// size is enough room for d as JSON when few bytes need escapes.
+func (d document) size() int {
+	return len(d.id) + len(d.secret) + len(d.token) + len(d.expiration) + 128
 }
 
 // append appends d as one line of JSON, the fields in the order AWS
@@ -120,21 +125,27 @@ func (d document) append(b []byte) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	start := 0 // s[start:i] needs no escape and is not yet appended
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"' || c == '\\':
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		start = i + 1
+		switch c {
+		case '"', '\\':
 			b = append(b, '\\', c)
-		case c == '\n':
+		case '\n':
 			b = append(b, '\\', 'n')
-		case c == '\r':
+		case '\r':
 			b = append(b, '\\', 'r')
-		case c == '\t':
+		case '\t':
 			b = append(b, '\\', 't')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
 		default:
-			b = append(b, c)
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
 		}
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
