@@ -191,11 +191,31 @@ func headerValue(r *http.Request, name string) string {
 	vals := r.Header[textproto.CanonicalMIMEHeaderKey(name)]
 	out := make([]string, len(vals))
 	for i, v := range vals {
-		out[i] = strings.Join(strings.Fields(v), " ")
+		out[i] = strings.TrimSpace(collapseSpaces(v))
 	}
 	return strings.Join(out, ",")
 }
 
+// collapseSpaces turns each run of spaces into one space (SigV4 "trimall";
+// like the SDK, only the space character counts).
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	prev := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && prev {
+			continue
+		}
+		prev = s[i] == ' '
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// canonicalQuery encodes each name and value, then sorts the encoded
+// pairs: SigV4 sorts after encoding.
 func canonicalQuery(raw string) string {
 	if raw == "" {
 		return ""
@@ -204,18 +224,21 @@ func canonicalQuery(raw string) string {
 	if err != nil {
 		return raw
 	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		vals := append([]string(nil), q[k]...)
-		sort.Strings(vals)
+	var pairs [][2]string
+	for k, vals := range q {
 		for _, v := range vals {
-			parts = append(parts, escape(k, false)+"="+escape(v, false))
+			pairs = append(pairs, [2]string{escape(k, false), escape(v, false)})
 		}
+	}
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i][0] != pairs[j][0] {
+			return pairs[i][0] < pairs[j][0]
+		}
+		return pairs[i][1] < pairs[j][1]
+	})
+	parts := make([]string, len(pairs))
+	for i, p := range pairs {
+		parts[i] = p[0] + "=" + p[1]
 	}
 	return strings.Join(parts, "&")
 }
