@@ -19,11 +19,11 @@ import (
 
 // Signing modes of a fuzzed request.
 const (
-	fuzzAsIs       = iota // headers exactly as fuzzed
-	fuzzSignSTS           // signed by the SDK's signer with the demo keys, scope sts
-	fuzzSignIAM           // the same, scope iam
-	fuzzSignTemp          // signed with temporary credentials the emulator issued
-	fuzzRemote            // as is, from a non-loopback address
+	fuzzAsIs     = iota // headers exactly as fuzzed
+	fuzzSignSTS         // signed by the SDK's signer with the demo keys, scope sts
+	fuzzSignIAM         // the same, scope iam
+	fuzzSignTemp        // signed with temporary credentials the emulator issued
+	fuzzRemote          // as is, from a non-loopback address
 	fuzzModes
 )
 
