@@ -131,7 +131,6 @@ type Server struct {
 	token    string
 	port     int
 	hosts    [2]string
-	listener net.Listener
 	http     *http.Server
 	turn     chan struct{}     // one provider call at a time
 	last     creds.Credentials // what the provider last returned; guarded by turn
@@ -182,7 +181,6 @@ func Start(p Provider, opts ...Option) (*Server, error) {
 		token:    hex.EncodeToString(raw[:]),
 		port:     port,
 		hosts:    [2]string{"127.0.0.1:" + strconv.Itoa(port), "localhost:" + strconv.Itoa(port)},
-		listener: ln,
 		turn:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
