@@ -7,7 +7,7 @@
 function __awsmfa_words
     set -l words (commandline -opc)
     set -e words[1]
-    printf '%s\n' $words
+    set -q words[1]; and printf '%s\n' $words
 end
 
 # __awsmfa_command prints the subcommand typed so far, if any.
@@ -86,6 +86,8 @@ function __awsmfa_profiles
 end
 
 complete -c awsmfa -e
+# No file names, except where exec completes its command line.
+complete -c awsmfa -f
 complete -c awsmfa -n __awsmfa_no_command -l help -d 'show help'
 complete -c awsmfa -n __awsmfa_no_command -l version -d 'print the version'
 @COMPLETES@

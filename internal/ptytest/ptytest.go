@@ -211,3 +211,40 @@ func (p *Term) timeout() time.Duration {
 	}
 	return p.Timeout
 }
+
+// ExpectAll waits until every one of strs has appeared in the output not yet
+// consumed, in any order (shells sort completion listings their own way),
+// and consumes it through the last of them.
+func (p *Term) ExpectAll(strs ...string) {
+	p.t.Helper()
+	deadline := time.NewTimer(p.timeout())
+	defer deadline.Stop()
+	for {
+		p.mu.Lock()
+		rest := p.buf[p.pos:]
+		end, missing := 0, ""
+		for _, s := range strs {
+			i := bytes.Index(rest, []byte(s))
+			if i < 0 {
+				missing = s
+				break
+			}
+			end = max(end, i+len(s))
+		}
+		if missing == "" {
+			p.pos += end
+			p.mu.Unlock()
+			return
+		}
+		eof, tail := p.eof, tailOf(rest)
+		p.mu.Unlock()
+		if eof {
+			p.t.Fatalf("ptytest: output ended before %q appeared; the rest was:\n%s", missing, tail)
+		}
+		select {
+		case <-p.more:
+		case <-deadline.C:
+			p.t.Fatalf("ptytest: %q did not appear within %v; the rest was:\n%s", missing, p.timeout(), tail)
+		}
+	}
+}
