@@ -21,6 +21,10 @@ type UnknownProfileError struct {
 	Files Files    // the files searched, as shown to the user
 	// NoFiles is set when neither file exists.
 	NoFiles bool
+	// Misplaced is set ("~/.aws/config:3") when the config file has a
+	// section [NAME], which is not a profile there: profiles in the config
+	// file are written [profile NAME].
+	Misplaced string
 }
 
 // maxListed is how many known names the message shows.
@@ -32,13 +36,19 @@ func (e *UnknownProfileError) Error() string {
 		return fmt.Sprintf("no profile named %q: neither %s nor %s exists\ncreate one with: awsmfa setup %s",
 			e.Name, e.Files.Config, e.Files.Credentials, e.Name)
 	}
-	if len(e.Known) == 0 {
+	if len(e.Known) == 0 && e.Misplaced == "" {
 		return fmt.Sprintf("no profile named %q: %s define no profiles\ncreate one with: awsmfa setup %s", e.Name, where, e.Name)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no profile named %q in %s", e.Name, where)
-	if s := closest(e.Name, e.Known); s != "" {
+	if e.Misplaced != "" {
+		fmt.Fprintf(&b, " ([%s] at %s is not a profile: in the config file write [profile %s])", e.Name, e.Misplaced, e.Name)
+	} else if s := closest(e.Name, e.Known); s != "" {
 		fmt.Fprintf(&b, " (did you mean %q?)", s)
+	}
+	if len(e.Known) == 0 {
+		b.WriteString("\nthere are no profiles yet")
+		return b.String()
 	}
 	b.WriteString("\nprofiles: ")
 	for i, n := range e.Known {

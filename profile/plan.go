@@ -100,6 +100,9 @@ type Plan struct {
 	KeysFrom string
 	// ShortTerm is the credentials-file section aws-mfa writes the session
 	// into (`awsmfa write`): NAME, or NAME-SUFFIX with --short-term-suffix.
+	// It is "" when that section is the one holding the long-term keys
+	// (a standard profile with its keys in [NAME]): writing there would
+	// destroy them.
 	ShortTerm string
 	// LongTerm holds AccessKeyID and SecretAccessKey only.
 	LongTerm creds.Credentials

@@ -343,6 +343,14 @@ func (w *world) unknown(name string) error {
 	for _, s := range names {
 		e.Known = append(e.Known, s.Name)
 	}
+	// A common slip: [dev] in the config file, where profiles are written
+	// [profile dev] (the AWS CLI ignores [dev] there too).
+	for _, s := range w.cfg.sections {
+		if s.header == name && s.name == "" {
+			e.Misplaced = fmt.Sprintf("%s:%d", w.shown.Config, s.line)
+			break
+		}
+	}
 	return e
 }
 
@@ -383,6 +391,10 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 	}
 	if err := w.keys(p, name, layout, in); err != nil {
 		return nil, err
+	}
+	if p.ShortTerm == p.KeysFrom && p.Origins["aws_access_key_id"].File == w.files.Credentials {
+		// Writing a session there would destroy the long-term keys.
+		p.ShortTerm = ""
 	}
 	if err := w.finish(p, in); err != nil {
 		return nil, err

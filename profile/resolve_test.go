@@ -269,7 +269,7 @@ source_profile = base
 			config:      "[profile dev]\nmfa_serial = " + device + "\nregion = eu-central-1\n",
 			credentials: "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
 			opt:         Options{Profile: "dev"},
-			want: want{layout: Config, path: SessionToken, keysFrom: "dev", shortTerm: "dev", mfa: device, region: "eu-central-1",
+			want: want{layout: Config, path: SessionToken, keysFrom: "dev", shortTerm: "", mfa: device, region: "eu-central-1",
 				session: 43200 * time.Second, origins: map[string]string{"aws_access_key_id": "credentials:2", "duration": "default"}},
 		},
 		{
@@ -277,7 +277,7 @@ source_profile = base
 			config:      missing,
 			credentials: "[default]\nAWS_ACCESS_KEY_ID = AKIAIOSFODNN7EXAMPLE\nAws_Secret_Access_Key: " + secret + "\n",
 			env:         map[string]string{"MFA_DEVICE": device},
-			want: want{layout: Config, path: SessionToken, keysFrom: "default", shortTerm: "default", mfa: device,
+			want: want{layout: Config, path: SessionToken, keysFrom: "default", shortTerm: "", mfa: device,
 				session: 43200 * time.Second, origins: map[string]string{"mfa_serial": "env MFA_DEVICE"}},
 		},
 		{
@@ -285,7 +285,7 @@ source_profile = base
 			config:      "[profile self]\nrole_arn = " + role + "\nsource_profile = self\nmfa_serial = " + device + "\n",
 			credentials: "[self]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
 			opt:         Options{Profile: "self"},
-			want: want{layout: Config, path: ChainedRole, keysFrom: "self", shortTerm: "self", mfa: device, role: role,
+			want: want{layout: Config, path: ChainedRole, keysFrom: "self", shortTerm: "", mfa: device, role: role,
 				rsn: "awsmfa-alice", session: 43200 * time.Second, roleD: 3600 * time.Second},
 		},
 		{
@@ -340,7 +340,7 @@ cli_pager = less # not a comment: no inline comments in this dialect
 			name:        "[profile default] beats [default]",
 			config:      "[profile default]\nmfa_serial = " + device + "\n[default]\nmfa_serial = " + device2 + "\n",
 			credentials: "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
-			want: want{layout: Config, path: SessionToken, keysFrom: "default", shortTerm: "default", mfa: device,
+			want: want{layout: Config, path: SessionToken, keysFrom: "default", shortTerm: "", mfa: device,
 				session: 43200 * time.Second, origins: map[string]string{"mfa_serial": "config:2"}},
 		},
 		{
@@ -406,6 +406,10 @@ cli_pager = less # not a comment: no inline comments in this dialect
 					t.Errorf("Origins[%q] present = %v, want %v", key, ok, set)
 				}
 			}
+			// awsmfa write must never be pointed at the long-term keys.
+			if p.ShortTerm != "" && p.ShortTerm == p.KeysFrom && p.Origins["aws_access_key_id"].File == p.Files.Credentials {
+				t.Errorf("ShortTerm %q is the section holding the long-term keys", p.ShortTerm)
+			}
 			if p.Describe() == "" || p.Path.String() == "" {
 				t.Error("empty description")
 			}
@@ -431,6 +435,12 @@ func TestResolveErrors(t *testing.T) {
 			config: "[default]\nregion = us-east-1\n[profile staging]\nmfa_serial = " + device + "\n", credentials: awsMFACreds + baseCreds,
 			opt:  Options{Profile: "stagin"},
 			want: []string{`no profile named "stagin" in ~/.aws/config or ~/.aws/credentials`, `did you mean "staging"?`, "\nprofiles: base, default, staging, x"},
+		},
+		{
+			name:   "[NAME] in the config file is not a profile",
+			config: "[default]\nregion = us-east-1\n[dev]\nmfa_serial = " + device + "\n", credentials: missing,
+			opt:  Options{Profile: "dev"},
+			want: []string{`no profile named "dev"`, "([dev] at ~/.aws/config:3 is not a profile: in the config file write [profile dev])", "\nprofiles: default"},
 		},
 		{
 			name:   "unknown profile from AWS_PROFILE",
