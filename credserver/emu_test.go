@@ -115,7 +115,7 @@ func TestSDKKeepsCallingSTSAcrossTwoForcedExpiries(t *testing.T) {
 	ctx := context.Background()
 	var arns []string // distinct caller ARNs, in the order seen
 	calls := 0
-	deadline := time.Now().Add(8 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a guard against a hang, not a speed check
 	for len(arns) < 3 && time.Now().Before(deadline) {
 		out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
