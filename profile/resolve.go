@@ -449,8 +449,8 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 						strings.Join(chain, " → "), cur, w.where(via.origin))
 				}
 			}
-			next, err := w.view(cur)
-			if err != nil {
+			var next *view
+			if next, err = w.view(cur); err != nil {
 				return in, err
 			}
 			if !next.exists {
@@ -460,7 +460,8 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 			if err := w.checkForeign(next, name); err != nil {
 				return in, err
 			}
-			if r, err := next.get("role_arn"); err != nil {
+			var r setting
+			if r, err = next.get("role_arn"); err != nil {
 				return in, err
 			} else if r.set() {
 				return in, errorf("profile %q: its source profile %q has a role_arn too (%s): that is role chaining, which awsmfa does not do\npoint source_profile at the profile that holds the long-term keys",
@@ -478,8 +479,8 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 			if ownKeysOf(next) {
 				break
 			}
-			s, err := next.get("source_profile")
-			if err != nil {
+			var s setting
+			if s, err = next.get("source_profile"); err != nil {
 				return in, err
 			}
 			if !s.set() {

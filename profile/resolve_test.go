@@ -646,6 +646,12 @@ func TestResolveErrors(t *testing.T) {
 			want: []string{"~/.aws/config:2: mfa_serial has a nested value on indented lines"},
 		},
 		{
+			name:   "nested value on the source profile's mfa_serial",
+			config: "[profile dev]\nrole_arn = " + role + "\nsource_profile = base\n[profile base]\nmfa_serial =\n  " + device + "\n", credentials: baseCreds,
+			opt:  Options{Profile: "dev"},
+			want: []string{"~/.aws/config:5: mfa_serial has a nested value on indented lines"},
+		},
+		{
 			name:   "duplicate key in the profile read",
 			config: "[profile dev]\nmfa_serial = " + device + "\nMFA_SERIAL = " + device2 + "\n", credentials: keysOnly,
 			opt:  Options{Profile: "dev"},
