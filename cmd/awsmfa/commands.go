@@ -11,5 +11,7 @@ func (a *app) commands() []*cli.Command {
 		a.promptCommand(),
 		a.completionCommand(),
 		a.credentialProcessCommand(),
+		a.setupCommand(),
+		a.writeCommand(),
 	}
 }
