@@ -1,0 +1,111 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/awsmfa/awsmfa/internal/ptytest"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// awsmfaBinary builds ./cmd/awsmfa once per test binary.
+func awsmfaBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "awsmfa-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "awsmfa")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building awsmfa: %v", buildErr)
+	}
+	return binPath
+}
+
+type buildError struct{ out string }
+
+func (e *buildError) Error() string { return e.out }
+
+// TestCodeAskedOnTTY: the code is asked on /dev/tty, a malformed answer is
+// asked again, and only shell code reaches stdout.
+func TestCodeAskedOnTTY(t *testing.T) {
+	w := newWorld(t, demoConfig, demoCredentials)
+	out := filepath.Join(t.TempDir(), "stdout")
+	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	for k, v := range w.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	term := ptytest.Start(t, cmd)
+	term.ExpectString("MFA code for dev (arn:aws:iam::123456789012:mfa/demo): ")
+	term.Send("12345\r")
+	term.Expect(`6 digits.*try again`)
+	term.ExpectString("MFA code for dev")
+	term.Send("abcdef\r")
+	term.Expect(`not a digit.*try again`)
+	term.ExpectString("MFA code for dev")
+	term.Send(w.code() + "\r")
+	term.ExpectString("status=0")
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "unset AWS_SECURITY_TOKEN\n") || !strings.Contains(string(b), "export AWS_SESSION_TOKEN=") {
+		t.Fatalf("stdout is not just shell code:\n%s", b)
+	}
+	if strings.Contains(string(b), "MFA code") {
+		t.Fatalf("the question reached stdout:\n%s", b)
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 1 {
+		t.Fatalf("GetSessionToken calls = %d, want 1", n)
+	}
+}
+
+// TestCodeQuestionCtrlC: Ctrl-C at the question changes nothing: no STS
+// call, no file, nothing on stdout, a non-zero status.
+func TestCodeQuestionCtrlC(t *testing.T) {
+	w := newWorld(t, demoConfig, demoCredentials)
+	w.prime() // a cached dev session...
+	out := filepath.Join(t.TempDir(), "stdout")
+	// ...so that the role profile's MFA session is there, and --force on dev
+	// itself is what needs a code.
+	before := w.snapshot()
+	cmd := exec.Command("/bin/sh", "-c", `trap : INT; "$0" env dev --force > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	for k, v := range w.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	calls := w.emu.Count("GetSessionToken")
+	term := ptytest.Start(t, cmd)
+	term.ExpectString("MFA code for dev")
+	term.Send("\x03")
+	m := term.Expect(`status=(\d+)`)
+	if m[1] == "0" {
+		t.Fatal("Ctrl-C at the question exited 0")
+	}
+	if b, _ := os.ReadFile(out); len(b) != 0 {
+		t.Fatalf("stdout after Ctrl-C: %q", b)
+	}
+	if n := w.emu.Count("GetSessionToken"); n != calls {
+		t.Fatalf("STS called after Ctrl-C")
+	}
+	if diffs := unchanged(before, w.snapshot()); len(diffs) > 0 {
+		t.Fatalf("files changed after Ctrl-C:\n%s", strings.Join(diffs, "\n"))
+	}
+}
