@@ -30,6 +30,7 @@ type UnknownProfileError struct {
 // maxListed is how many known names the message shows.
 const maxListed = 12
 
+// Error names the files searched and lists the profiles that exist.
 func (e *UnknownProfileError) Error() string {
 	where := e.Files.Config + " or " + e.Files.Credentials
 	if e.NoFiles {

@@ -65,6 +65,7 @@ type SyntaxError struct {
 	Msg  string
 }
 
+// Error says where the line is and what to do.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s:%d: %s\nfix that line (the AWS CLI refuses the file too)", e.File, e.Line, e.Msg)
 }
@@ -83,8 +84,11 @@ func loadFile(path, display string, config bool) (*file, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("cannot read %s: %v\ncheck the file's permissions, or point %s at another file",
-			display, err, map[bool]string{true: "AWS_CONFIG_FILE", false: "AWS_SHARED_CREDENTIALS_FILE"}[config])
+		env := EnvCredentialsFile
+		if config {
+			env = EnvConfigFile
+		}
+		return nil, fmt.Errorf("cannot read %s: %v\ncheck the file's permissions, or point %s at another file", display, err, env)
 	}
 	f.exists = true
 	if err := f.parse(data, config); err != nil {
@@ -111,17 +115,15 @@ func (f *file) parse(raw []byte, config bool) error {
 	f.sections = make([]section, 0, len(data)/128+1)
 	lx := newLexer(data, 0, 0, false)
 	for {
-		tok, ok, err := lx.next()
-		if err != nil {
-			var le *lineError
-			errors.As(err, &le)
-			return &SyntaxError{File: f.display, Line: le.line, Msg: le.msg}
-		}
-		if !ok {
+		kind := lx.next()
+		if kind == 0 {
+			if le := lx.err; le != nil {
+				return &SyntaxError{File: f.display, Line: le.line, Msg: le.msg}
+			}
 			break
 		}
-		switch tok.kind {
-		case tokSection:
+		if kind == tokSection {
+			tok := &lx.tok
 			header := tok.name
 			if header == "DEFAULT" {
 				f.defaults = append(f.defaults, len(f.sections))
@@ -246,11 +248,12 @@ func (f *file) body(i int, p props) (props, error) {
 	first := len(p)
 	lx := newLexer(f.data, s.body, s.line, true)
 	for {
-		tok, ok, err := lx.next()
-		if err != nil || !ok || tok.kind == tokSection {
+		kind := lx.next()
+		if kind == 0 || kind == tokSection {
 			return p, nil
 		}
-		switch tok.kind {
+		tok := &lx.tok
+		switch kind {
 		case tokOption:
 			key := lowerASCII(tok.name)
 			if first < len(p) && len(p)-first < 64 {
@@ -293,11 +296,12 @@ func (f *file) checkAll() error {
 		keys.reset()
 		lx := newLexer(f.data, s.body, s.line, true)
 		for {
-			tok, ok, err := lx.next()
-			if err != nil || !ok || tok.kind == tokSection {
+			kind := lx.next()
+			if kind == 0 || kind == tokSection {
 				break
 			}
-			if tok.kind == tokOption && keys.add(tok.name) {
+			tok := &lx.tok
+			if kind == tokOption && keys.add(tok.name) {
 				return &SyntaxError{File: f.display, Line: tok.line,
 					Msg: fmt.Sprintf("%s is set twice in [%s]; remove one", lowerASCII(tok.name), s.header)}
 			}

@@ -60,6 +60,9 @@ type lexer struct {
 	inSection bool // a section header has been seen
 	haveOpt   bool // an option line has been seen since that header
 	indent    int  // indentation of the last section or option line
+
+	tok token      // the line next returned
+	err *lineError // why next returned 0 before the end, if it did
 }
 
 // newLexer starts a lexer at offset pos of data, line being the number of
@@ -76,9 +79,9 @@ type lineError struct {
 
 func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
 
-// next returns the next significant line, ok=false at the end of the data,
-// or a *lineError.
-func (l *lexer) next() (tok token, ok bool, err error) {
+// next reads the next significant line into l.tok and returns its kind, or
+// 0 at the end of the data or at a syntax error (then l.err is set).
+func (l *lexer) next() tokenKind {
 	data := l.data
 	for l.pos < len(data) {
 		start := l.pos
@@ -107,7 +110,8 @@ func (l *lexer) next() (tok token, ok bool, err error) {
 		content := data[i:j]
 
 		if l.inSection && l.haveOpt && indent > l.indent {
-			return token{kind: tokContinuation, line: l.line, end: next}, true, nil
+			l.tok = token{kind: tokContinuation, line: l.line, end: next}
+			return tokContinuation
 		}
 		l.indent = indent
 
@@ -115,30 +119,37 @@ func (l *lexer) next() (tok token, ok bool, err error) {
 			if k := strings.LastIndexByte(content, ']'); k > 1 {
 				l.inSection = true
 				l.haveOpt = false
-				return token{kind: tokSection, line: l.line, name: content[1:k], end: next}, true, nil
+				l.tok = token{kind: tokSection, line: l.line, name: content[1:k], end: next}
+				return tokSection
 			}
 		}
 		d := indexDelim(content)
 		if content[0] == '[' && (d < 0 || !l.inSection) {
 			if strings.IndexByte(content, ']') == 1 {
-				return tok, false, &lineError{l.line, "empty section header []"}
+				return l.fail(&lineError{l.line, "empty section header []"})
 			}
-			return tok, false, &lineError{l.line, fmt.Sprintf("unclosed section header %s", quoteLine(content))}
+			return l.fail(&lineError{l.line, fmt.Sprintf("unclosed section header %s", quoteLine(content))})
 		}
 		if !l.inSection {
-			return tok, false, &lineError{l.line, fmt.Sprintf("%s comes before any [section] header", quoteLine(content))}
+			return l.fail(&lineError{l.line, fmt.Sprintf("%s comes before any [section] header", quoteLine(content))})
 		}
 		if d < 0 {
-			return tok, false, &lineError{l.line, fmt.Sprintf("%s is not a [section] header or a key = value line", quoteLine(content))}
+			return l.fail(&lineError{l.line, fmt.Sprintf("%s is not a [section] header or a key = value line", quoteLine(content))})
 		}
 		key := trimRight(content[:d])
 		if len(key) == 0 {
-			return tok, false, &lineError{l.line, fmt.Sprintf("%s has no key before the %q", quoteLine(content), content[d])}
+			return l.fail(&lineError{l.line, fmt.Sprintf("%s has no key before the %q", quoteLine(content), content[d])})
 		}
 		l.haveOpt = true
-		return token{kind: tokOption, line: l.line, name: key, value: trimLeft(content[d+1:]), end: next}, true, nil
+		l.tok = token{kind: tokOption, line: l.line, name: key, value: trimLeft(content[d+1:]), end: next}
+		return tokOption
 	}
-	return tok, false, nil
+	return 0
+}
+
+func (l *lexer) fail(err *lineError) tokenKind {
+	l.err = err
+	return 0
 }
 
 // quoteLine shows a line in an error message, shortened if long. It is only
