@@ -172,3 +172,40 @@ func human(d time.Duration) string {
 	}
 	return out
 }
+
+// Setting is one resolved setting as `awsmfa explain` shows it.
+type Setting struct {
+	Key    string // the name used in Origins
+	Value  string // as shown to the user; never a secret
+	Origin Origin
+}
+
+// Settings lists the plan's settings that have a value, in a fixed order,
+// each with its origin. The secret key and session tokens are never among
+// them; the access key id is.
+func (p *Plan) Settings() []Setting {
+	var out []Setting
+	add := func(key, value string) {
+		if o, ok := p.Origins[key]; ok && value != "" {
+			out = append(out, Setting{Key: key, Value: value, Origin: o})
+		}
+	}
+	add("profile", p.Name)
+	add("aws_access_key_id", p.LongTerm.AccessKeyID+" (in ["+p.KeysFrom+"])")
+	add("mfa_serial", p.MFASerial)
+	add("mfa_process", p.MFAProcess)
+	add("role_arn", p.RoleARN)
+	add("external_id", p.ExternalID)
+	add("role_session_name", p.RoleSessionName)
+	switch p.Path {
+	case SessionToken:
+		add("duration", human(p.SessionDuration))
+	case ChainedRole:
+		add("duration", human(p.RoleDuration))
+		add("session_duration", human(p.SessionDuration))
+	default:
+		add("duration", human(p.RoleDuration))
+	}
+	add("region", p.Region)
+	return out
+}

@@ -915,3 +915,32 @@ func TestOriginString(t *testing.T) {
 		}
 	}
 }
+
+func TestSettings(t *testing.T) {
+	r := home(t, awsMFAConfig, awsMFACreds, map[string]string{"MFA_STS_DURATION": "1800"})
+	p, err := r.Resolve(Options{Profile: "x", ExternalID: "ext-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, s := range p.Settings() {
+		lines = append(lines, s.Key+"="+s.Value+"@"+short(s.Origin))
+		if strings.Contains(s.Value, secret) {
+			t.Errorf("setting %s shows the secret", s.Key)
+		}
+	}
+	want := []string{
+		"profile=x@flag --profile",
+		"aws_access_key_id=AKIAIOSFODNN7EXAMPLE (in [x-long-term])@credentials:2",
+		"mfa_serial=" + device + "@credentials:4",
+		"role_arn=" + role + "@credentials:5",
+		"external_id=ext-1@flag --external-id",
+		"role_session_name=awsmfa-alice@default",
+		"duration=30m@env MFA_STS_DURATION",
+		"session_duration=12h@default",
+		"region=ap-northeast-1@config:2",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Settings:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
