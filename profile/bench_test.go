@@ -55,6 +55,19 @@ func BenchmarkResolve(b *testing.B) {
 	}
 }
 
+// BenchmarkNames lists every profile of a 10000-profile config, as
+// completion, list and the unknown-profile error do: it must stay linear.
+func BenchmarkNames(b *testing.B) {
+	r, _ := manyProfiles(b, 10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		names, err := r.Names(Options{})
+		if err != nil || len(names) != 10002 {
+			b.Fatal(len(names), err)
+		}
+	}
+}
+
 // BenchmarkParse compares reading a 10000-profile config file with this
 // package's scanner and with gopkg.in/ini.v1, the library DESIGN.md first
 // chose (which also keeps no line numbers).

@@ -29,6 +29,12 @@ import (
 //   - [DEFAULT] is not a section of its own: its keys are the fallback for
 //     every section of the same file.
 //
+// Two small differences are deliberate: white space is ASCII white space
+// (Python's strip also takes Unicode spaces such as U+00A0), and only "\n"
+// ends a line ("\r\n" works because "\r" is trimmed; Python would also break
+// lines at a lone "\r", which no editor writes). A UTF-8 byte-order mark at
+// the start of a file is skipped, where the CLI refuses the file.
+//
 // gopkg.in/ini.v1 reads a different dialect (inline comments, no error on
 // duplicates), keeps no line numbers, and is too slow for a file with
 // thousands of profiles; see BenchmarkParse for the comparison.
