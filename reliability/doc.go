@@ -1,0 +1,21 @@
+// Package reliability holds tests only: they run the real awsmfa binary,
+// built once per run, against the STS emulator served in-process on
+// 127.0.0.1, and check what must hold when things go wrong.
+//
+//   - 64 concurrent `awsmfa env` on an expired cached session make one STS
+//     call, ask for one MFA code, and print identical output.
+//   - Injected STS faults (2 s latency, throttling, HTTP 500s, dropped
+//     connections) end in success after the SDK's retries, or in a clear
+//     error with every cache file byte-identical and nothing on stdout.
+//   - A process killed with SIGKILL while it holds a session's lock (it is
+//     waiting for its mfa_process) does not block the next one.
+//   - A read-only cache directory and a full disk (a tiny tmpfs) give a
+//     clear error and keep the previous session; these need root (to
+//     mount) and skip without it, unless AWSMFA_REQUIRE_ALL=1.
+//   - A symbolic link where a session or lock file should be is refused,
+//     and nothing is read or written through it.
+//
+// The test binary doubles as the mfa_process the profiles name (see
+// TestMain), so a test can count the codes asked for and make a code
+// source that hangs.
+package reliability

@@ -1,0 +1,441 @@
+package reliability
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/stsemu"
+)
+
+// helperEnv selects what the test binary does when a profile's
+// mfa_process runs it: "code" prints the emulator's current code, "hang"
+// records its pid and sleeps.
+const helperEnv = "AWSMFA_RELIABILITY_HELPER"
+
+// awsmfaEnv names the built awsmfa binary for the tests (set by TestMain
+// in this process's environment only, never in the children's).
+const awsmfaEnv = "AWSMFA_RELIABILITY_BINARY"
+
+// TestMain builds ./cmd/awsmfa once for the whole run, or, when a profile's
+// mfa_process runs this binary, acts as that code source.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(helper(mode))
+	}
+	dir, err := os.MkdirTemp("", "awsmfa-reliability-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "reliability:", err)
+		os.Exit(1)
+	}
+	bin := filepath.Join(dir, "awsmfa")
+	if err := build(bin); err != nil {
+		os.RemoveAll(dir)
+		fmt.Fprintln(os.Stderr, "reliability: cannot build awsmfa:", err)
+		os.Exit(1)
+	}
+	os.Setenv(awsmfaEnv, bin)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// build compiles the awsmfa command into bin as a release is built, plus
+// -race when this test binary has it, so races in the real processes
+// fail the tests too.
+func build(bin string) error {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	args := []string{"build", "-o", bin, "-tags", "urfave_cli_no_docs"}
+	env := os.Environ()
+	if raceEnabled {
+		args = append(args, "-race")
+	} else {
+		env = append(env, "CGO_ENABLED=0")
+	}
+	cmd := exec.Command(goBin, append(args, "github.com/awsmfa/awsmfa/cmd/awsmfa")...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, out)
+	}
+	return nil
+}
+
+// helper is the mfa_process side of the tests. In mode "code" it asks the
+// emulator at $EMU_URL for the current code of $AWSMFA_MFA_SERIAL, waits
+// $CODE_DELAY if set, appends "SERIAL CODE" to $CODE_LOG and prints the
+// code. In mode "hang" it writes its pid to $HANG_PIDFILE and sleeps for
+// a minute (awsmfa's mfa_process timeout), holding its caller in the lock.
+func helper(mode string) int {
+	switch mode {
+	case "code":
+		serial := os.Getenv("AWSMFA_MFA_SERIAL")
+		resp, err := http.Get(os.Getenv("EMU_URL") + "/_emu/code?serial=" + url.QueryEscape(serial))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			return 1
+		}
+		defer resp.Body.Close()
+		var body struct{ Code, Error string }
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Code == "" {
+			fmt.Fprintln(os.Stderr, "helper: no code from the emulator:", err, body.Error)
+			return 1
+		}
+		if d, err := time.ParseDuration(os.Getenv("CODE_DELAY")); err == nil {
+			time.Sleep(d)
+		}
+		f, err := os.OpenFile(os.Getenv("CODE_LOG"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "helper:", err)
+			return 1
+		}
+		fmt.Fprintf(f, "%s %s\n", serial, body.Code)
+		f.Close()
+		fmt.Println(body.Code)
+		return 0
+	case "hang":
+		p := os.Getenv("HANG_PIDFILE")
+		if err := os.WriteFile(p+".tmp", []byte(fmt.Sprint(os.Getpid())), 0o600); err != nil {
+			return 1
+		}
+		if err := os.Rename(p+".tmp", p); err != nil {
+			return 1
+		}
+		time.Sleep(time.Minute)
+		return 1
+	}
+	fmt.Fprintf(os.Stderr, "helper: unknown mode %q\n", mode)
+	return 2
+}
+
+// world is one isolated user: a home with an AWS config naming profile
+// "dev" (GetSessionToken on the demo device, codes from the helper), a
+// cache directory, and an emulator of its own on 127.0.0.1.
+type world struct {
+	t        *testing.T
+	dir      string
+	cacheDir string // XDG_CACHE_HOME; the store is cacheDir/awsmfa
+	codeLog  string
+	emu      *stsemu.Server
+	url      string
+	env      []string
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	emu := stsemu.New(stsemu.DemoState())
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	w := &world{
+		t:        t,
+		dir:      dir,
+		cacheDir: filepath.Join(dir, "cache"),
+		codeLog:  filepath.Join(dir, "codes.log"),
+		emu:      emu,
+		url:      srv.URL,
+	}
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf("[profile dev]\nmfa_serial = %s\nmfa_process = '%s'\n", stsemu.DemoSerial, self)
+	credentials := fmt.Sprintf("[dev]\naws_access_key_id = %s\naws_secret_access_key = %s\n", stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
+	for name, text := range map[string]string{"config": config, "credentials": credentials} {
+		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A complete, explicit environment: nothing of the caller's AWS_*
+	// settings leaks in, so no request can leave 127.0.0.1.
+	w.env = []string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"USER=tester",
+		"SHELL=/bin/bash",
+		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
+		"XDG_CACHE_HOME=" + w.cacheDir,
+		"AWS_ENDPOINT_URL_STS=" + srv.URL,
+		"AWS_ENDPOINT_URL_IAM=" + srv.URL,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"EMU_URL=" + srv.URL,
+		"CODE_LOG=" + w.codeLog,
+		helperEnv + "=code",
+	}
+	return w
+}
+
+// store is the cache directory awsmfa uses.
+func (w *world) store() string { return filepath.Join(w.cacheDir, "awsmfa") }
+
+// result is what one awsmfa process did.
+type result struct {
+	stdout, stderr string
+	exit           int
+}
+
+// command returns an awsmfa process in the world, with extra environment
+// variables (which win over the world's).
+func (w *world) command(ctx context.Context, extra []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	cmd := exec.CommandContext(ctx, os.Getenv(awsmfaEnv), args...)
+	cmd.Env = append(append([]string(nil), w.env...), extra...)
+	cmd.WaitDelay = time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	return cmd, &stdout, &stderr
+}
+
+// run runs awsmfa to completion (at most 30 s) and returns what it did.
+func (w *world) run(extra []string, args ...string) result {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd, stdout, stderr := w.command(ctx, extra, args...)
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		w.t.Fatalf("awsmfa %s did not finish within 30 s; stderr:\n%s", strings.Join(args, " "), stderr)
+	}
+	return result{stdout.String(), stderr.String(), exitCode(w.t, err)}
+}
+
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	if err == nil {
+		return 0
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	t.Fatalf("cannot run awsmfa: %v", err)
+	return -1
+}
+
+// envDev is `awsmfa env --shell bash dev`, which must succeed.
+func (w *world) envDev() string {
+	w.t.Helper()
+	r := w.run(nil, "env", "--shell", "bash", "dev")
+	if r.exit != 0 || r.stderr != "" {
+		w.t.Fatalf("awsmfa env dev: exit %d, stderr:\n%s", r.exit, r.stderr)
+	}
+	return r.stdout
+}
+
+// sessions returns the session files of the store by name, with their
+// bytes.
+func (w *world) sessions() map[string][]byte {
+	w.t.Helper()
+	names, err := filepath.Glob(filepath.Join(w.store(), "*.json"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	m := map[string][]byte{}
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		m[filepath.Base(n)] = b
+	}
+	return m
+}
+
+// session returns the path of the store's only session file.
+func (w *world) session() string {
+	w.t.Helper()
+	names, err := filepath.Glob(filepath.Join(w.store(), "*.json"))
+	if err != nil || len(names) != 1 {
+		w.t.Fatalf("want one session file in %s, found %v (%v)", w.store(), names, err)
+	}
+	return names[0]
+}
+
+// expire rewrites every cached session as one that expired a minute ago
+// (issued 12 hours before), keeping everything else, so the next env must
+// refresh it.
+func (w *world) expire() {
+	w.t.Helper()
+	now := time.Now().UTC()
+	for name, b := range w.sessions() {
+		var f map[string]any
+		if err := json.Unmarshal(b, &f); err != nil {
+			w.t.Fatalf("session file %s: %v", name, err)
+		}
+		f["Expiration"] = now.Add(-time.Minute).Format(time.RFC3339)
+		f["Issued"] = now.Add(-12*time.Hour - time.Minute).Format(time.RFC3339)
+		out, err := json.Marshal(f)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(w.store(), name), out, 0o600); err != nil {
+			w.t.Fatal(err)
+		}
+	}
+}
+
+// staleDev gives the world a cached session for dev that has expired, then
+// moves the emulator to the next TOTP step (so a new code is not a replay)
+// and empties its log. It returns the expired session's key id.
+func (w *world) staleDev() string {
+	w.t.Helper()
+	old := keyID(w.t, w.envDev())
+	w.expire()
+	w.emu.Advance(30 * time.Second)
+	w.emu.Reset()
+	return old
+}
+
+// codes returns the lines the code helper logged: "SERIAL CODE".
+func (w *world) codes() []string {
+	w.t.Helper()
+	b, err := os.ReadFile(w.codeLog)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// secrets returns every secret the world knows: the long-term secret key,
+// the codes handed out, and the secret parts of the cached sessions.
+func (w *world) secrets() []string {
+	w.t.Helper()
+	s := []string{stsemu.DemoSecretAccessKey}
+	for _, line := range w.codes() {
+		if _, code, ok := strings.Cut(line, " "); ok {
+			s = append(s, code)
+		}
+	}
+	for _, b := range w.sessions() {
+		var f struct{ SecretAccessKey, SessionToken string }
+		if json.Unmarshal(b, &f) == nil {
+			s = append(s, f.SecretAccessKey, f.SessionToken)
+		}
+	}
+	return s
+}
+
+// tempFiles lists files in the store other than sessions, locks and the
+// markers directory: what a failed save might leave behind.
+func (w *world) tempFiles() []string {
+	w.t.Helper()
+	ents, err := os.ReadDir(w.store())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var left []string
+	for _, e := range ents {
+		n := e.Name()
+		if n == "markers" || strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".lock") {
+			continue
+		}
+		left = append(left, n)
+	}
+	return left
+}
+
+// keyID returns the AWS_ACCESS_KEY_ID that bash output from env exports.
+func keyID(t *testing.T, out string) string {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(line, "export AWS_ACCESS_KEY_ID="); ok {
+			return strings.Trim(v, "'")
+		}
+	}
+	t.Fatalf("no AWS_ACCESS_KEY_ID in env output:\n%s", out)
+	return ""
+}
+
+// checkClearError asserts r is a failure a person can act on: non-zero
+// exit, nothing on stdout (an eval of it must do nothing), one or two
+// lines (plus any warnings) on stderr starting "awsmfa: ", every phrase of
+// want in it, and no panic or secret.
+func checkClearError(t *testing.T, w *world, r result, want ...string) {
+	t.Helper()
+	if r.exit == 0 {
+		t.Errorf("exit 0, want a failure; stdout:\n%s", r.stdout)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout on failure (an eval would run it):\n%s", r.stdout)
+	}
+	var msg []string
+	for _, line := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		if !strings.Contains(line, "level=WARN") {
+			msg = append(msg, line)
+		}
+	}
+	if len(msg) == 0 || len(msg) > 2 || !strings.HasPrefix(msg[0], "awsmfa: ") {
+		t.Errorf("want a one- or two-line error starting \"awsmfa: \", got:\n%s", r.stderr)
+	}
+	for _, p := range want {
+		if !strings.Contains(r.stderr, p) {
+			t.Errorf("error does not say %q:\n%s", p, r.stderr)
+		}
+	}
+	checkNoSecrets(t, w, r.stderr)
+}
+
+// checkNoSecrets fails when text holds any secret the world knows, or a
+// Go panic.
+func checkNoSecrets(t *testing.T, w *world, text string) {
+	t.Helper()
+	for _, s := range w.secrets() {
+		if s != "" && strings.Contains(text, s) {
+			t.Errorf("stderr holds a secret (%.4s…):\n%s", s, text)
+		}
+	}
+	if strings.Contains(text, "panic") || strings.Contains(text, "goroutine ") {
+		t.Errorf("stderr shows a panic:\n%s", text)
+	}
+}
+
+// sameFiles fails unless the store's session files are byte-identical to
+// before, and no temporary file was left.
+func sameFiles(t *testing.T, w *world, before map[string][]byte) {
+	t.Helper()
+	after := w.sessions()
+	if len(after) != len(before) {
+		t.Errorf("session files changed: %d before, %d after", len(before), len(after))
+	}
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("session file %s changed:\nbefore %s\nafter  %s", name, b, after[name])
+		}
+	}
+	if left := w.tempFiles(); len(left) > 0 {
+		t.Errorf("files left behind in the cache: %v", left)
+	}
+}
+
+// needRoot skips t unless it runs as root; with AWSMFA_REQUIRE_ALL=1 (CI,
+// which runs as root) it fails instead, so the check is never lost.
+func needRoot(t *testing.T, why string) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("AWSMFA_REQUIRE_ALL") == "1" {
+		t.Fatalf("this test must run as root to %s; AWSMFA_REQUIRE_ALL=1 forbids skipping it", why)
+	}
+	t.Skipf("skipping: this test must run as root to %s (AWSMFA_REQUIRE_ALL=1 makes this a failure)", why)
+}
