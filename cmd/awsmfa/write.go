@@ -92,12 +92,19 @@ func (a *app) write(c *cli.Context) error {
 // canWrite refuses to write a session over long-term keys: the section the
 // keys come from, or any section that holds an access key without a
 // session token.
+//
+// The profile package leaves Plan.ShortTerm empty when the section would be
+// the one the keys come from.
 func canWrite(f *iniedit.File, p *profile.Plan, display string) error {
-	_, hasKey := f.Get(p.ShortTerm, "aws_access_key_id")
-	_, hasToken := f.Get(p.ShortTerm, "aws_session_token")
-	if p.ShortTerm == p.KeysFrom || hasKey && !hasToken {
+	section := p.ShortTerm
+	if section == "" {
+		section = p.KeysFrom
+	}
+	_, hasKey := f.Get(section, "aws_access_key_id")
+	_, hasToken := f.Get(section, "aws_session_token")
+	if p.ShortTerm == "" || p.ShortTerm == p.KeysFrom || hasKey && !hasToken {
 		return fmt.Errorf("[%s] in %s holds long-term keys; writing the session there would replace them\n"+
-			"keep the keys in [%s-long-term] (aws-mfa's layout), or pass --short-term-suffix", p.ShortTerm, display, p.Name)
+			"keep the keys in [%s-long-term] (aws-mfa's layout), or pass --short-term-suffix", section, display, p.Name)
 	}
 	return nil
 }
