@@ -113,7 +113,10 @@ func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
 	if strings.ContainsAny(name, "[]\r\n") || strings.TrimSpace(name) != name {
 		return fmt.Errorf("profile name %q: use letters, digits and - _ . @ without brackets or blanks at either end", name)
 	}
-	ans := setupAnswers{name: name, section: name, force: c.Bool("force")}
+	ans := setupAnswers{name: name, section: name, force: c.Bool("force"), role: c.String("assume-role")}
+	if err := checkRole(ans.role); err != nil {
+		return err
+	}
 	if sfx := c.String("long-term-suffix"); sfx != "" && !strings.EqualFold(sfx, "none") {
 		ans.section = name + "-" + sfx
 	}
@@ -187,7 +190,6 @@ func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
 	}
 
 	// The role: flag, else a question when the rest was asked too.
-	ans.role = c.String("assume-role")
 	if ans.role == "" && ans.interactive {
 		t, err := ask()
 		if err != nil {
@@ -197,8 +199,8 @@ func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
 			return err
 		}
 	}
-	if ans.role != "" && !roleARN.MatchString(ans.role) {
-		return fmt.Errorf("role %q is not a role ARN\ngive it as arn:aws:iam::123456789012:role/NAME", ans.role)
+	if err := checkRole(ans.role); err != nil {
+		return err
 	}
 
 	set := []iniedit.KV{
@@ -242,6 +244,13 @@ var (
 	keyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
 	roleARN      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
 )
+
+func checkRole(arn string) error {
+	if arn != "" && !roleARN.MatchString(arn) {
+		return fmt.Errorf("role %q is not a role ARN\ngive it as arn:aws:iam::123456789012:role/NAME", arn)
+	}
+	return nil
+}
 
 func checkKeyID(id string) error {
 	switch {
