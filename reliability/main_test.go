@@ -249,6 +249,15 @@ func (w *world) sessions() map[string][]byte {
 	}
 	m := map[string][]byte{}
 	for _, n := range names {
+		// A symbolic link is recorded as its target, never followed.
+		if fi, err := os.Lstat(n); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(n)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			m[filepath.Base(n)] = []byte("symlink to " + target)
+			continue
+		}
 		b, err := os.ReadFile(n)
 		if err != nil {
 			w.t.Fatal(err)
@@ -372,6 +381,7 @@ func keyID(t *testing.T, out string) string {
 // want in it, and no panic or secret.
 func checkClearError(t *testing.T, w *world, r result, want ...string) {
 	t.Helper()
+	t.Logf("awsmfa said:\n%s", r.stderr)
 	if r.exit == 0 {
 		t.Errorf("exit 0, want a failure; stdout:\n%s", r.stdout)
 	}

@@ -1,0 +1,123 @@
+package reliability
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+// mount mounts source on target and unmounts it in Cleanup (which runs
+// before the temporary directory is removed). Mounting needs root and
+// CAP_SYS_ADMIN: without them the test skips, or fails under
+// AWSMFA_REQUIRE_ALL=1.
+func mount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
+	t.Helper()
+	needRoot(t, "mount a read-only or a tiny file system")
+	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
+		if (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES)) && os.Getenv("AWSMFA_REQUIRE_ALL") != "1" {
+			t.Skipf("skipping: root cannot mount here (%v), e.g. in a container without CAP_SYS_ADMIN (AWSMFA_REQUIRE_ALL=1 makes this a failure)", err)
+		}
+		t.Fatalf("mount %s on %s: %v", source, target, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(target, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", target, err)
+		}
+	})
+}
+
+// readOnly makes dir read-only with a read-only bind mount of itself
+// (permission bits do not stop root).
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	mount(t, dir, dir, "", syscall.MS_BIND, "")
+	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
+		t.Fatalf("remount %s read-only: %v", dir, err)
+	}
+}
+
+// TestReadOnlyCache: with a read-only cache directory, an expired session
+// cannot be refreshed, so awsmfa must say why before asking for a code or
+// calling STS; a session that is still good is served as usual.
+func TestReadOnlyCache(t *testing.T) {
+	t.Run("expired session", func(t *testing.T) {
+		w := newWorld(t)
+		w.staleDev()
+		codes := len(w.codes())
+		before := w.sessions()
+		readOnly(t, w.store())
+		r := w.run(nil, "env", "--shell", "bash", "dev")
+		checkClearError(t, w, r, "read-only file system", w.store())
+		sameFiles(t, w, before)
+		if n := w.emu.Count("GetSessionToken"); n != 0 {
+			t.Errorf("STS saw %d GetSessionToken calls, want none: the session could not have been kept", n)
+		}
+		if n := len(w.codes()) - codes; n != 0 {
+			t.Errorf("%d MFA codes were asked for, want none", n)
+		}
+	})
+	t.Run("good session", func(t *testing.T) {
+		w := newWorld(t)
+		want := w.envDev()
+		w.emu.Reset()
+		readOnly(t, w.store())
+		r := w.run(nil, "env", "--shell", "bash", "dev")
+		if r.exit != 0 {
+			t.Fatalf("exit %d, want the cached session served; stderr:\n%s", r.exit, r.stderr)
+		}
+		if keyID(t, r.stdout) != keyID(t, want) {
+			t.Errorf("served another session than the cached one:\n%s", r.stdout)
+		}
+		if n := w.emu.Count("GetSessionToken"); n != 0 {
+			t.Errorf("STS saw %d GetSessionToken calls, want none", n)
+		}
+		checkNoSecrets(t, w, r.stderr)
+	})
+}
+
+// TestFullDisk puts the cache on a 16 KiB tmpfs, caches a session, lets it
+// expire and fills the file system. The refresh gets a new session from
+// STS but cannot write it: awsmfa must fail with a clear error, print
+// nothing for eval, and leave the previous session file byte-identical
+// with no temporary file behind.
+func TestFullDisk(t *testing.T) {
+	w := newWorld(t)
+	if err := os.MkdirAll(w.cacheDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	mount(t, "tmpfs", w.cacheDir, "tmpfs", 0, "size=16k,mode=0700")
+	w.staleDev()
+	before := w.sessions()
+	fill(t, filepath.Join(w.cacheDir, "filler"))
+
+	r := w.run(nil, "env", "--shell", "bash", "dev")
+	checkClearError(t, w, r, "no space left on device")
+	sameFiles(t, w, before)
+	if n := w.emu.Count("GetSessionToken"); n != 1 {
+		t.Errorf("STS saw %d GetSessionToken calls, want 1", n)
+	}
+}
+
+// fill writes to path until the file system is full.
+func fill(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 512)
+	for i := 0; ; i++ {
+		if _, err := f.Write(block); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			return
+		}
+		if i > 1<<16 {
+			t.Fatal("the tiny file system never filled up (was it mounted?)")
+		}
+	}
+}
