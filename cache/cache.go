@@ -104,10 +104,13 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, sysErr(err))
+	fi, err := os.Stat(dir) // one stat on the usual path: the directory exists
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, sysErr(err))
+		}
+		fi, err = os.Stat(dir)
 	}
-	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, sysErr(err))
 	}

@@ -94,7 +94,9 @@ func helperHoldMain() int {
 		if err := os.WriteFile(os.Getenv("H_HELD"), nil, 0o600); err != nil {
 			return Session{}, err
 		}
-		select {} // hold the lock until killed
+		for { // hold the lock until killed (select{} would trip the deadlock detector)
+			time.Sleep(time.Hour)
+		}
 	})
 	fmt.Fprintln(os.Stderr, "helper: Fetch returned:", err)
 	return 1
