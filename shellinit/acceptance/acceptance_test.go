@@ -1,0 +1,413 @@
+package acceptance
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/ptytest"
+	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/shellinit"
+)
+
+// realBin is the awsmfa built for this run by TestMain.
+var realBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "awsmfa-acceptance-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	realBin = filepath.Join(dir, "awsmfa")
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(gobin); err != nil {
+		gobin = "go"
+	}
+	build := exec.Command(gobin, "build", "-o", realBin, "github.com/awsmfa/awsmfa/cmd/awsmfa")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "cannot build awsmfa for the acceptance tests: %v\n", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var shells = []string{"bash", "zsh", "fish"}
+
+const config = `[profile base]
+mfa_serial = arn:aws:iam::123456789012:mfa/demo
+region = eu-west-1
+
+[profile admin]
+source_profile = base
+role_arn = arn:aws:iam::123456789012:role/demo-admin
+mfa_serial = arn:aws:iam::123456789012:mfa/demo
+
+[profile admin-short]
+source_profile = base
+role_arn = arn:aws:iam::123456789012:role/demo-admin
+mfa_serial = arn:aws:iam::123456789012:mfa/demo
+duration_seconds = 900
+
+[profile short]
+mfa_serial = arn:aws:iam::123456789012:mfa/demo
+duration_seconds = 900
+`
+
+var credentials = fmt.Sprintf(`[base]
+aws_access_key_id = %[1]s
+aws_secret_access_key = %[2]s
+
+[short]
+aws_access_key_id = %[1]s
+aws_secret_access_key = %[2]s
+`, stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
+
+// world is one user's machine: config files, a cache, an emulator, and a
+// shim named awsmfa first in PATH that records each start and runs the real
+// binary. The hooks point at the shim.
+type world struct {
+	t     *testing.T
+	emu   *stsemu.Server
+	url   string
+	dir   string
+	shim  string
+	cache string
+}
+
+func newWorld(t *testing.T) *world {
+	emu := stsemu.New(stsemu.DemoState())
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	w := &world{t: t, emu: emu, url: srv.URL, dir: t.TempDir()}
+	w.cache = filepath.Join(w.dir, "cache")
+	for name, text := range map[string]string{"config": config, "credentials": credentials} {
+		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(w.dir, "bin")
+	if err := os.Mkdir(bin, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	w.shim = filepath.Join(bin, "awsmfa")
+	shim := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$*\" >> %s\nexec %s \"$@\"\n", shq(w.shim+".starts"), shq(realBin))
+	if err := os.WriteFile(w.shim, []byte(shim), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// starts lists the shim's recorded starts.
+func (w *world) starts() []string {
+	b, err := os.ReadFile(w.shim + ".starts")
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+}
+
+// shell starts an interactive shell with the hook loaded, pointing at the
+// shim, in this world; extra is added to its environment.
+func (w *world) shell(name string, extra ...string) *ptytest.Shell {
+	w.t.Helper()
+	sh, err := shellinit.Lookup(name)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	hook := filepath.Join(w.dir, "hook."+name)
+	if err := os.WriteFile(hook, []byte(sh.Hook(w.shim)), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+	rc := "PATH=" + shq(filepath.Dir(w.shim)) + ":$PATH\n. " + shq(hook) + "\n"
+	if name == "fish" {
+		rc = "set -gx PATH " + sh.Quote(filepath.Dir(w.shim)) + " $PATH\nsource " + sh.Quote(hook) + "\n"
+	}
+	env := append([]string{
+		"AWS_CONFIG_FILE=" + filepath.Join(w.dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(w.dir, "credentials"),
+		"AWS_ENDPOINT_URL_STS=" + w.url,
+		"AWS_ENDPOINT_URL_IAM=" + w.url,
+		"AWS_EC2_METADATA_DISABLED=true",
+		"XDG_CACHE_HOME=" + w.cache,
+	}, extra...)
+	return ptytest.StartShell(w.t, name, ptytest.Options{Env: env, RC: rc})
+}
+
+// code is the demo device's current code by the emulator's clock.
+func (w *world) code() string {
+	w.t.Helper()
+	c, err := w.emu.CurrentCode(stsemu.DemoSerial, 0)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return c
+}
+
+// issued counts the action's successful calls. (Rejected ones are not
+// counted: with shortSessions, the SDK's first try of each call is refused
+// for clock skew and retried.)
+func (w *world) issued(action string) int {
+	n := 0
+	for _, r := range w.emu.Log() {
+		if r.Action == action && r.Status == 200 && r.ErrorCode == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// envLine is what the user types to export profile's session.
+func envLine(shell, profile, code string) string {
+	args := "env " + profile
+	if code != "" {
+		args += " --code " + code
+	}
+	if shell == "fish" {
+		return "awsmfa " + args + " | source"
+	}
+	return `eval "$(awsmfa ` + args + `)"`
+}
+
+func keyOf(sh *ptytest.Shell) string { return sh.Value(`"$AWS_ACCESS_KEY_ID"`) }
+
+func segmentOf(sh *ptytest.Shell) string {
+	if sh.Name == "fish" {
+		return sh.Value(`(awsmfa_prompt)`)
+	}
+	return sh.Value(`"$AWSMFA_PROMPT"`)
+}
+
+// refreshAt reads the exported AWSMFA_REFRESH_AT.
+func refreshAt(t *testing.T, sh *ptytest.Shell) time.Time {
+	t.Helper()
+	v := sh.Value(`"$AWSMFA_REFRESH_AT"`)
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		t.Fatalf("AWSMFA_REFRESH_AT = %q: %v", v, err)
+	}
+	return time.Unix(n, 0)
+}
+
+// shortSessions sets the emulator's clock 880 s behind the wall clock, so
+// that the shortest session STS grants (900 s) expires 20 s from now by
+// awsmfa's clock. (The SDK corrects its signing time for the skew, as it
+// does with AWS.) awsmfa refreshes no earlier than half a session's life, so
+// this is how a test sees a session come due in seconds rather than minutes.
+func (w *world) shortSessions() { w.emu.Advance(-880 * time.Second) }
+
+// waitUntil sleeps until the wall clock has passed at.
+func waitUntil(at time.Time) {
+	time.Sleep(time.Until(at.Add(time.Second)))
+}
+
+// TestNotDue: after eval of env output with the hook loaded, 50 prompts
+// start no awsmfa, and the segment shows the time left.
+func TestNotDue(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			sh := w.shell(shell)
+			sh.Run(envLine(shell, "admin", w.code()))
+			if key := keyOf(sh); !strings.HasPrefix(key, "ASIA") {
+				t.Fatalf("env exported AWS_ACCESS_KEY_ID %q", key)
+			}
+			before := len(w.starts())
+			for range 50 {
+				sh.Run("")
+			}
+			if starts := w.starts()[before:]; len(starts) != 0 {
+				t.Errorf("50 prompts started awsmfa %d times: %q", len(starts), starts)
+			}
+			// A role session of an hour, refreshed 10 minutes early.
+			if seg := segmentOf(sh); seg != "admin 59m" && seg != "admin 1h00m" {
+				t.Errorf("prompt segment %q, want admin 59m", seg)
+			}
+			if shell == "fish" {
+				m := sh.Value(`"$AWSMFA_MARKER"`)
+				fi, err := os.Stat(m)
+				if err != nil || !fi.ModTime().Equal(refreshAt(t, sh)) {
+					t.Errorf("marker %q: %v; its mtime must be AWSMFA_REFRESH_AT", m, err)
+				}
+			}
+		})
+	}
+}
+
+// TestRoleRefresh: once a role session is due, the next prompt holds a new
+// one, minted from the cached MFA session with no code.
+func TestRoleRefresh(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.shortSessions()
+			sh := w.shell(shell, "AWSMFA_MIN_TTL=5s")
+			sh.Run(envLine(shell, "admin-short", w.code()))
+			old := keyOf(sh)
+			due := refreshAt(t, sh)
+			if seg := segmentOf(sh); !regexp.MustCompile(`^admin-short [0-9]+s$`).MatchString(seg) {
+				t.Errorf("before it is due the segment is %q, want admin-short and the seconds left", seg)
+			}
+			waitUntil(due)
+			out := sh.Run("")
+			if strings.Contains(out, "MFA code") {
+				t.Errorf("a role refresh asked for a code:\n%q", out)
+			}
+			if key := keyOf(sh); key == old || !strings.HasPrefix(key, "ASIA") {
+				t.Errorf("after the due prompt AWS_ACCESS_KEY_ID = %q (was %q), want a new session", key, old)
+			}
+			if got := w.issued("GetSessionToken"); got != 1 {
+				t.Errorf("GetSessionToken calls = %d, want 1 (the refresh must reuse the MFA session)", got)
+			}
+			if got := w.issued("AssumeRole"); got != 2 {
+				t.Errorf("AssumeRole calls = %d, want 2", got)
+			}
+			hookStarts := 0
+			for _, s := range w.starts() {
+				if strings.Contains(s, "--hook") {
+					hookStarts++
+				}
+			}
+			if hookStarts != 1 {
+				t.Errorf("the hook started awsmfa %d times, want 1: %q", hookStarts, w.starts())
+			}
+		})
+	}
+}
+
+// TestCodeRefresh: an expired MFA session asks for one code at the
+// terminal. Ctrl-C there keeps the old environment and the following prompts
+// do not ask until the back-off ends; then one code typed gives a new session.
+func TestCodeRefresh(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.shortSessions()
+			sh := w.shell(shell, "AWSMFA_MIN_TTL=5s")
+			sh.Run(envLine(shell, "short", w.code()))
+			old := keyOf(sh)
+			due := refreshAt(t, sh)
+			w.emu.Advance(30 * time.Second) // the next code is a new one
+			waitUntil(due)
+
+			sh.Send("\r")
+			sh.ExpectString("MFA code for")
+			sh.Send("\x03")
+			sh.ExpectString(ptytest.Prompt)
+			if key := keyOf(sh); key != old {
+				t.Errorf("after Ctrl-C AWS_ACCESS_KEY_ID = %q, want the old %q", key, old)
+			}
+			for range 3 {
+				if out := sh.Run(""); strings.Contains(out, "MFA code") {
+					t.Fatalf("asked again during the back-off:\n%q", out)
+				}
+			}
+			if got := w.issued("GetSessionToken"); got != 1 {
+				t.Errorf("GetSessionToken calls = %d after Ctrl-C, want 1", got)
+			}
+
+			// The back-off ends (white box: its variable), and the
+			// question comes back; one code answers it.
+			if shell == "fish" {
+				sh.Send("set -g __awsmfa_retry_at 0\r")
+			} else {
+				sh.Send("_awsmfa_retry_at=0\r")
+			}
+			sh.ExpectString("MFA code for")
+			sh.Send(w.code() + "\r")
+			sh.ExpectString(ptytest.Prompt)
+			if key := keyOf(sh); key == old || !strings.HasPrefix(key, "ASIA") {
+				t.Errorf("after the code AWS_ACCESS_KEY_ID = %q (was %q), want a new session", key, old)
+			}
+			if got := w.issued("GetSessionToken"); got != 2 {
+				t.Errorf("GetSessionToken calls = %d, want 2", got)
+			}
+		})
+	}
+}
+
+// TestTwoShells: two shells hold the same session; the first to reach a due
+// prompt refreshes it, and the second's next due prompt takes that session
+// from the cache with no STS call.
+func TestTwoShells(t *testing.T) {
+	w := newWorld(t)
+	w.shortSessions()
+	a := w.shell("bash", "AWSMFA_MIN_TTL=5s")
+	b := w.shell("zsh", "AWSMFA_MIN_TTL=5s")
+	a.Run(envLine("bash", "admin-short", w.code()))
+	b.Run(envLine("zsh", "admin-short", ""))
+	old := keyOf(a)
+	if got := keyOf(b); got != old {
+		t.Fatalf("the second shell got %q, want the cached %q", got, old)
+	}
+	waitUntil(refreshAt(t, a))
+	a.Run("")
+	fresh := keyOf(a)
+	if fresh == old {
+		t.Fatalf("the first shell did not refresh")
+	}
+	calls := w.issued("AssumeRole")
+	b.Run("")
+	if got := keyOf(b); got != fresh {
+		t.Errorf("the second shell holds %q, want the first shell's new %q", got, fresh)
+	}
+	if got := w.issued("AssumeRole"); got != calls {
+		t.Errorf("the second shell's refresh made %d AssumeRole calls, want none", got-calls)
+	}
+	if got := w.issued("GetSessionToken"); got != 1 {
+		t.Errorf("GetSessionToken calls = %d, want 1", got)
+	}
+}
+
+// TestUnset: after awsmfa env --unset the hook is quiet in that shell.
+func TestUnset(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.shortSessions()
+			sh := w.shell(shell, "AWSMFA_MIN_TTL=5s")
+			sh.Run(envLine(shell, "admin-short", w.code()))
+			due := refreshAt(t, sh)
+			if shell == "fish" {
+				sh.Run("awsmfa env --unset --shell fish | source")
+			} else {
+				sh.Run(`eval "$(awsmfa env --unset --shell ` + shell + `)"`)
+			}
+			before := len(w.starts())
+			waitUntil(due)
+			for range 3 {
+				sh.Run("")
+			}
+			if starts := w.starts()[before:]; len(starts) != 0 {
+				t.Errorf("after --unset the hook started awsmfa: %q", starts)
+			}
+			if seg := segmentOf(sh); seg != "" {
+				t.Errorf("after --unset the segment is %q, want empty", seg)
+			}
+			if key := keyOf(sh); key != "" {
+				t.Errorf("after --unset AWS_ACCESS_KEY_ID = %q", key)
+			}
+		})
+	}
+}
