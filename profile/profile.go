@@ -55,7 +55,7 @@ type Options struct {
 	RoleSessionName string // --role-session-name
 	ExternalID      string // --external-id
 	Duration        time.Duration
-	LongTermSuffix  *string // --long-term-suffix; nil means "long-term", "none" means no suffix
+	LongTermSuffix  *string // --long-term-suffix; nil or "" mean "long-term" (as in aws-mfa), "none" means no suffix
 	ShortTermSuffix *string // --short-term-suffix; nil, "" or "none" mean no suffix
 }
 
