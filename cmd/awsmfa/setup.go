@@ -195,8 +195,15 @@ func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
 		if err != nil {
 			return err
 		}
-		if ans.role, err = t.Ask("Role ARN to assume (Enter for none): "); err != nil {
-			return err
+		for try := 1; ; try++ {
+			if ans.role, err = t.Ask("Role ARN to assume (Enter for none): "); err != nil {
+				return err
+			}
+			err := checkRole(ans.role)
+			if err == nil || try == 3 {
+				break
+			}
+			t.Say(strings.ReplaceAll(err.Error(), "\n", "; ") + "\n")
 		}
 	}
 	if err := checkRole(ans.role); err != nil {
@@ -463,20 +470,20 @@ func (t *ttyTerminal) Ask(question string) (string, error) {
 	}
 }
 
-// Secret turns echo off while the secret is typed. Ctrl-C then restores
-// the terminal before the process dies of it, so the shell does not come
-// back with echo still off.
+// Secret turns echo off before it shows the question, so that nothing
+// typed or pasted early is echoed, and reads the line itself in raw mode:
+// Enter ends it, Backspace and Ctrl-U edit it, Ctrl-C cancels (the
+// terminal is restored and nothing is written). SIGTERM and SIGHUP restore
+// the terminal before the process dies of them.
 func (t *ttyTerminal) Secret(question string) (string, error) {
-	fmt.Fprint(t.f, question)
 	fd := int(t.f.Fd())
-	state, err := term.GetState(fd)
+	state, err := term.MakeRaw(fd)
 	if err != nil {
 		return "", fmt.Errorf("cannot turn echo off on the terminal: %v", err)
 	}
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
-	defer close(done)
 	go func() {
 		select {
 		case s := <-sigs:
@@ -486,18 +493,49 @@ func (t *ttyTerminal) Secret(question string) (string, error) {
 			if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(s) == nil {
 				time.Sleep(time.Second)
 			}
-			os.Exit(130)
+			os.Exit(128 + 15)
 		case <-done:
-			signal.Stop(sigs)
 		}
 	}()
-	b, err := term.ReadPassword(fd)
-	fmt.Fprintln(t.f)
-	if err != nil {
-		return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
+	defer func() {
+		close(done)
+		signal.Stop(sigs)
+		_ = term.Restore(fd, state)
+		fmt.Fprint(t.f, "\r\n")
+	}()
+	fmt.Fprint(t.f, question)
+	var line []byte
+	b := make([]byte, 1)
+	for {
+		n, err := t.f.Read(b)
+		if err != nil {
+			return "", fmt.Errorf("cannot read the secret from the terminal: %v", err)
+		}
+		if n == 0 {
+			continue
+		}
+		switch c := b[0]; {
+		case c == '\r' || c == '\n':
+			if len(line) == 0 {
+				return "", errNoAnswer
+			}
+			return string(line), nil
+		case c == 3: // Ctrl-C
+			return "", &exitError{code: 130, err: errors.New("cancelled; nothing was written")}
+		case c == 4 && len(line) == 0: // Ctrl-D
+			return "", errNoAnswer
+		case c == 0x7f || c == 8: // Backspace: drop the last character
+			for len(line) > 0 {
+				last := line[len(line)-1]
+				line = line[:len(line)-1]
+				if last < 0x80 || last >= 0xC0 {
+					break
+				}
+			}
+		case c == 0x15: // Ctrl-U
+			line = line[:0]
+		case c >= 0x20:
+			line = append(line, c)
+		}
 	}
-	if len(b) == 0 {
-		return "", errNoAnswer
-	}
-	return string(b), nil
 }
