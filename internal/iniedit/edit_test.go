@@ -2,6 +2,7 @@ package iniedit
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -317,5 +318,29 @@ func TestCommitRefusesCollateralChanges(t *testing.T) {
 	f, _ := Parse("test", []byte(in))
 	if err := f.commit([]byte("[a]\nk = 1\n[b]\nk = 9\n"), "b", []KV{{"k", "9"}}, nil); err != nil {
 		t.Errorf("commit refused the right result: %v", err)
+	}
+}
+
+// TestSyntaxErrorsShowNoValue: a malformed line may hold a secret; the
+// message names the line and never shows a value.
+func TestSyntaxErrorsShowNoValue(t *testing.T) {
+	const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	for _, in := range []string{
+		"aws_secret_access_key = " + secret + "\n[x]\n",
+		secret + "\n[x]\n",
+		"[x]\n" + secret + "\n",
+		"[x]\naws_secret_access_key " + secret + "\n",
+		"[x = " + secret + "\n",
+		"[x]\n= " + secret + "\n",
+	} {
+		_, err := Parse("test", []byte(in))
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Line == 0 {
+			t.Errorf("Parse(%q) = %v, want a SyntaxError with a line", in, err)
+			continue
+		}
+		if strings.Contains(err.Error(), secret[:8]) {
+			t.Errorf("Parse(%q): the message shows the value: %v", in, err)
+		}
 	}
 }

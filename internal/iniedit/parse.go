@@ -153,18 +153,26 @@ func (f *File) parse() error {
 					if strings.IndexByte(content, ']') == 1 {
 						return &SyntaxError{f.name, lineNo, "empty section header []"}
 					}
-					return &SyntaxError{f.name, lineNo, fmt.Sprintf("unclosed section header %s", quote(content))}
+					shown := content
+					if d >= 0 {
+						shown = trim(content[:d]) + " …"
+					}
+					return &SyntaxError{f.name, lineNo, fmt.Sprintf("unclosed section header %s", quote(shown))}
 				}
 			}
+			// The line may hold a secret: show at most its key.
 			if !inSection {
-				return &SyntaxError{f.name, lineNo, fmt.Sprintf("%s comes before any [section] header", quote(content))}
+				if d > 0 {
+					return &SyntaxError{f.name, lineNo, fmt.Sprintf("%s comes before any [section] header", quote(trim(content[:d])+" "+content[d:d+1]+" …"))}
+				}
+				return &SyntaxError{f.name, lineNo, "this line comes before any [section] header"}
 			}
 			if d < 0 {
-				return &SyntaxError{f.name, lineNo, fmt.Sprintf("%s is not a [section] header or a key = value line", quote(content))}
+				return &SyntaxError{f.name, lineNo, "this line is not a [section] header or a key = value line"}
 			}
 			k := trim(content[:d])
 			if k == "" {
-				return &SyntaxError{f.name, lineNo, fmt.Sprintf("%s has no key before the %q", quote(content), content[d])}
+				return &SyntaxError{f.name, lineNo, fmt.Sprintf("this line has no key before the %q", content[d])}
 			}
 			ln.kind, ln.name, ln.value = option, k, trim(content[d+1:])
 			ln.delim = ln.pre + i + d
@@ -203,9 +211,8 @@ func (f *File) index() error {
 	return nil
 }
 
-// quote shows a line that failed to parse, shortened if long. Only lines
-// that are neither headers nor key = value lines are quoted, so no value
-// (no secret) reaches a message.
+// quote shows part of a line that failed to parse, shortened if long. It is
+// never given a value: a value may be a secret.
 func quote(s string) string {
 	const max = 40
 	if len(s) > max {
