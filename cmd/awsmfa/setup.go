@@ -67,12 +67,11 @@ func (a *app) setupCommand() *cli.Command {
 
 // setupAnswers is what setup writes.
 type setupAnswers struct {
-	name, section   string
-	keyID, secret   string
-	device, role    string
-	interactive     bool // the keys were asked for: ask for a role too
-	force           bool
-	credentialsFile string
+	name, section string
+	keyID, secret string
+	device, role  string
+	interactive   bool // the keys were asked for: ask for a role too
+	force         bool
 }
 
 func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
@@ -124,7 +123,6 @@ func (a *app) setup(c *cli.Context, open func() (terminal, error)) error {
 	if err != nil {
 		return err
 	}
-	ans.credentialsFile = files.Credentials
 	opt := iniedit.Options{Display: a.tilde(files.Credentials)}
 	// Refuse early, before asking for secrets; checked again under the lock.
 	f, err := iniedit.Read(files.Credentials, opt)

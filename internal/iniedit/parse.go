@@ -186,18 +186,20 @@ func (f *File) parse() error {
 // index groups the lines into sections and keys, and refuses a key set
 // twice in one section (the AWS CLI refuses the file).
 func (f *File) index() error {
+	var seen map[string]int // lower-case key -> line index, in this section
 	for i, ln := range f.lines {
 		switch ln.kind {
 		case header:
 			f.sections = append(f.sections, section{name: ln.name, head: i, end: i + 1})
+			seen = map[string]int{}
 		case option:
 			s := &f.sections[len(f.sections)-1]
-			for _, k := range s.keys {
-				if strings.EqualFold(k.name, ln.name) {
-					return &SyntaxError{f.name, i + 1, fmt.Sprintf("%s is set twice in [%s] (first at line %d); remove one",
-						strings.ToLower(ln.name), s.name, k.first+1)}
-				}
+			lower := strings.ToLower(ln.name)
+			if first, dup := seen[lower]; dup {
+				return &SyntaxError{f.name, i + 1, fmt.Sprintf("%s is set twice in [%s] (first at line %d); remove one",
+					lower, s.name, first+1)}
 			}
+			seen[lower] = i
 			s.keys = append(s.keys, key{name: ln.name, first: i, last: i, value: ln.value})
 			s.end = i + 1
 		case continuation:
