@@ -42,20 +42,20 @@ func (a *app) setupCommand() *cli.Command {
 		Usage:     "create aws-mfa's long-term [PROFILE-long-term] section, finding the MFA device",
 		ArgsUsage: "[PROFILE]",
 		Description: `Asks on the terminal for what the flags do not give: the profile name,
-   the access key ID, the secret access key (not echoed) and an optional role.
-   Finds the MFA device with iam:ListMFADevices, signed with the new keys.
+the access key ID, the secret access key (not echoed) and an optional role.
+Finds the MFA device with iam:ListMFADevices, signed with the new keys.
 
-   For scripts: --access-key-id KEY (or env AWSMFA_ACCESS_KEY_ID) and the
-   secret on stdin with --secret-access-key - (or env AWSMFA_SECRET_ACCESS_KEY).
-   The secret is never accepted as a flag value: it would land in the shell
-   history and in ps.
+For scripts: --access-key-id KEY (or env AWSMFA_ACCESS_KEY_ID) and the
+secret on stdin with --secret-access-key - (or env AWSMFA_SECRET_ACCESS_KEY).
+The secret is never accepted as a flag value: it would land in the shell
+history and in ps.
 
-   Refuses to replace an existing section unless --force. Every other section
-   and comment of the credentials file stays as it was; the file stays 0600.`,
+Refuses to replace an existing section unless --force. Every other section
+and comment of the credentials file stays as it was; the file stays 0600.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "profile", Usage: "profile `NAME` (as well as the positional name; asked when missing, default 'default')"},
 			&cli.StringFlag{Name: "access-key-id", Usage: "the IAM user's access key `ID` (AKIA…; env " + envSetupKeyID + ")"},
-			&cli.StringFlag{Name: "secret-access-key", Usage: "- reads the secret access key from stdin (env " + envSetupSecret + "); never give the key itself here"},
+			&cli.StringFlag{Name: "secret-access-key", Usage: "`-` reads the secret access key from stdin (env " + envSetupSecret + "); never give the key itself here"},
 			&cli.StringFlag{Name: "device", Usage: "MFA device `ARN` or serial; skips iam:ListMFADevices"},
 			&cli.StringFlag{Name: "assume-role", Aliases: []string{"assume"}, Usage: "role `ARN` to record as assume_role"},
 			&cli.StringFlag{Name: "long-term-suffix", Aliases: []string{"long-suffix"}, Usage: "`SUFFIX` of the section (none: no suffix)", Value: "long-term"},

@@ -25,13 +25,13 @@ var shortTermKeys = [...]string{"assumed_role", "aws_access_key_id", "aws_secret
 func (a *app) writeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "write",
-		Usage:     "aws-mfa's own behaviour: write the session into the credentials file's short-term [PROFILE] section, for 'aws --profile PROFILE'",
+		Usage:     "write the session into [PROFILE] of the credentials file, as aws-mfa does, for 'aws --profile PROFILE'",
 		ArgsUsage: "PROFILE",
 		Description: `Writes aws_access_key_id, aws_secret_access_key, aws_session_token,
-   aws_security_token, expiration (UTC, 'YYYY-MM-DD HH:MM:SS'), assumed_role and
-   assumed_role_arn, as aws-mfa does, into [PROFILE] (or [PROFILE-SUFFIX] with
-   --short-term-suffix). Nothing is written while the section has more than
-   --min-ttl left, unless --force. Other sections and comments stay as they are.`,
+aws_security_token, expiration (UTC, 'YYYY-MM-DD HH:MM:SS'), assumed_role and
+assumed_role_arn, as aws-mfa does, into [PROFILE] (or [PROFILE-SUFFIX] with
+--short-term-suffix). Nothing is written while the section has more than
+--min-ttl left, unless --force. Other sections and comments stay as they are.`,
 		Flags:  sessionFlags(),
 		Action: a.write,
 	}
