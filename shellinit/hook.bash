@@ -22,42 +22,70 @@ _awsmfa_now() {
 }
 
 _awsmfa_hook() {
-  local _awsmfa_status=$? now left m
-  if [[ -z ${AWSMFA_REFRESH_AT-} ]]; then
-    # No session here, or `awsmfa env --unset` ran: stay quiet.
-    [[ -z ${AWSMFA_PROMPT-} ]] || AWSMFA_PROMPT=
+  local _awsmfa_status=$?
+  # The fast path, taken at almost every prompt: the same session as last
+  # time, and the clock short of the next instant anything changes (the
+  # segment's text, or the refresh time, or the end of a back-off).
+  if [[ ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] && ((${EPOCHSECONDS:-_awsmfa_next} < _awsmfa_next)); then
     return $_awsmfa_status
   fi
-  [[ $AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-} == "$_awsmfa_seen" ]] || _awsmfa_check || return $_awsmfa_status
-  if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else _awsmfa_now || return $_awsmfa_status; fi
+  _awsmfa_update
+  return $_awsmfa_status
+}
+
+# _awsmfa_update refreshes the session if it is due and recomputes
+# AWSMFA_PROMPT and the instant it next needs looking at.
+_awsmfa_update() {
+  local now left m
+  if [[ -z ${AWSMFA_REFRESH_AT-} ]]; then
+    # No session here, or `awsmfa env --unset` ran: stay quiet.
+    AWSMFA_PROMPT= _awsmfa_seen=:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} _awsmfa_next=9223372036854775807
+    return
+  fi
+  _awsmfa_check || return
+  if [[ -n ${EPOCHSECONDS-} ]]; then now=$EPOCHSECONDS; else _awsmfa_now || return; fi
   if ((now >= AWSMFA_REFRESH_AT && now >= _awsmfa_retry_at)); then
     _awsmfa_refresh
     if [[ -z ${AWSMFA_REFRESH_AT-} ]]; then
-      AWSMFA_PROMPT=
-      return $_awsmfa_status
+      AWSMFA_PROMPT= _awsmfa_seen=:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} _awsmfa_next=9223372036854775807
+      return
     fi
-    [[ $AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-} == "$_awsmfa_seen" ]] || _awsmfa_check || return $_awsmfa_status
+    _awsmfa_check || return
   fi
   left=$((AWSMFA_EXPIRATION - now))
+  # The text changes when a minute (under a minute, a second) is used up.
   if ((left <= 0)); then
     AWSMFA_PROMPT="$AWSMFA_PROFILE expired"
-  elif ((left >= 3600)); then
-    m=$((left % 3600 / 60))
-    ((m >= 10)) || m=0$m
-    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 3600))h${m}m"
+    _awsmfa_next=9223372036854775807
   elif ((left >= 60)); then
-    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 60))m"
+    if ((left >= 3600)); then
+      m=$((left % 3600 / 60))
+      ((m >= 10)) || m=0$m
+      AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 3600))h${m}m"
+    else
+      AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 60))m"
+    fi
+    _awsmfa_next=$((now + left % 60 + 1))
   else
     AWSMFA_PROMPT="$AWSMFA_PROFILE ${left}s"
+    _awsmfa_next=$((now + 1))
   fi
-  ((left <= 0 || now < AWSMFA_REFRESH_AT)) || AWSMFA_PROMPT+='!'
-  return $_awsmfa_status
+  if ((now < AWSMFA_REFRESH_AT)); then
+    ((_awsmfa_next <= AWSMFA_REFRESH_AT)) || _awsmfa_next=$AWSMFA_REFRESH_AT
+  else
+    ((left <= 0)) || AWSMFA_PROMPT+='!'
+    ((_awsmfa_next <= _awsmfa_retry_at)) || _awsmfa_next=$_awsmfa_retry_at
+  fi
+  # Without $EPOCHSECONDS the fast path cannot tell the time: never take it.
+  [[ -n ${EPOCHSECONDS-} ]] || _awsmfa_next=0
 }
 
 # _awsmfa_check validates a newly exported session once, so that the hot path
 # can use its numbers in arithmetic; a bad one is reported once and ignored.
 _awsmfa_check() {
-  local v=$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}
+  local v=$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}
+  [[ $v != "$_awsmfa_seen" ]] || return 0
+  _awsmfa_next=0
   [[ $v != "$_awsmfa_bad" ]] || return 1
   if [[ $AWSMFA_REFRESH_AT =~ ^[0-9]+$ && ${AWSMFA_EXPIRATION-} =~ ^[0-9]+$ ]]; then
     _awsmfa_seen=$v
@@ -93,7 +121,7 @@ _awsmfa_refresh() {
 }
 
 _awsmfa_retry_at=${_awsmfa_retry_at:-0} _awsmfa_fails=${_awsmfa_fails:-0}
-_awsmfa_seen=${_awsmfa_seen-} _awsmfa_bad=${_awsmfa_bad-}
+_awsmfa_seen=${_awsmfa_seen-} _awsmfa_bad=${_awsmfa_bad-} _awsmfa_next=0
 
 # Prepend the hook to PROMPT_COMMAND once, however often this is sourced:
 # it must run first to see the last command's $?, which it hands on intact.

@@ -25,17 +25,32 @@ if builtin -q path 2>/dev/null
         # The marker is gone (or never was): ask the clock.
         math (command date +%s) - $AWSMFA_REFRESH_AT
     end
+
+    function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
+        set -q AWSMFA_REFRESH_AT[1]; or return
+        # The fast path, with no process: the marker's mtime is the refresh
+        # time, so a negative age means not due yet.
+        set -l age (path mtime -R -- $AWSMFA_MARKER 2>/dev/null)
+        and test $age -lt 0
+        and return
+        __awsmfa_due
+    end
 else
     function __awsmfa_age
         math (command date +%s) - $AWSMFA_REFRESH_AT
     end
+
+    function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
+        set -q AWSMFA_REFRESH_AT[1]; or return
+        __awsmfa_due
+    end
 end
 
-function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
-    set -q AWSMFA_REFRESH_AT[1]; or return
+# __awsmfa_due refreshes the session if it is due and no back-off holds.
+function __awsmfa_due
     set -l age (__awsmfa_age); or return
     test "$age" -ge 0 2>/dev/null; or return
-    # Due. now = AWSMFA_REFRESH_AT + age, with no process.
+    # now = AWSMFA_REFRESH_AT + age, with no process.
     set -l now (math $AWSMFA_REFRESH_AT + $age)
     test $now -ge $__awsmfa_retry_at; or return
     __awsmfa_refresh $now

@@ -13,45 +13,68 @@
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || zmodload zsh/datetime
 typeset -g _awsmfa_bin=@AWSMFA_BIN@
 typeset -g _awsmfa_seen="${_awsmfa_seen-}" _awsmfa_bad="${_awsmfa_bad-}"
-typeset -gi _awsmfa_retry_at="${_awsmfa_retry_at:-0}" _awsmfa_fails="${_awsmfa_fails:-0}"
+typeset -gi _awsmfa_retry_at="${_awsmfa_retry_at:-0}" _awsmfa_fails="${_awsmfa_fails:-0}" _awsmfa_next=0
 
 _awsmfa_hook() {
+  # The fast path, taken at almost every prompt: the same session as last
+  # time, and the clock short of the next instant anything changes (the
+  # segment's text, or the refresh time, or the end of a back-off).
+  [[ "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] && ((EPOCHSECONDS < _awsmfa_next)) && return 0
+  _awsmfa_update
+  return 0
+}
+
+# _awsmfa_update refreshes the session if it is due and recomputes
+# AWSMFA_PROMPT and the instant it next needs looking at.
+_awsmfa_update() {
   local now left m
   if [[ -z "${AWSMFA_REFRESH_AT-}" ]]; then
     # No session here, or `awsmfa env --unset` ran: stay quiet.
-    [[ -z "${AWSMFA_PROMPT-}" ]] || AWSMFA_PROMPT=
-    return 0
+    AWSMFA_PROMPT= _awsmfa_seen=":${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" _awsmfa_next=9223372036854775807
+    return
   fi
-  [[ "$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}" == "$_awsmfa_seen" ]] || _awsmfa_check || return 0
+  _awsmfa_check || return
   now=$EPOCHSECONDS
   if ((now >= AWSMFA_REFRESH_AT && now >= _awsmfa_retry_at)); then
     _awsmfa_refresh
     if [[ -z "${AWSMFA_REFRESH_AT-}" ]]; then
-      AWSMFA_PROMPT=
-      return 0
+      AWSMFA_PROMPT= _awsmfa_seen=":${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" _awsmfa_next=9223372036854775807
+      return
     fi
-    [[ "$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}" == "$_awsmfa_seen" ]] || _awsmfa_check || return 0
+    _awsmfa_check || return
   fi
   left=$((AWSMFA_EXPIRATION - now))
+  # The text changes when a minute (under a minute, a second) is used up.
   if ((left <= 0)); then
     AWSMFA_PROMPT="$AWSMFA_PROFILE expired"
-  elif ((left >= 3600)); then
-    m=$((left % 3600 / 60))
-    ((m >= 10)) || m="0$m"
-    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 3600))h${m}m"
+    _awsmfa_next=9223372036854775807
   elif ((left >= 60)); then
-    AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 60))m"
+    if ((left >= 3600)); then
+      m=$((left % 3600 / 60))
+      ((m >= 10)) || m="0$m"
+      AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 3600))h${m}m"
+    else
+      AWSMFA_PROMPT="$AWSMFA_PROFILE $((left / 60))m"
+    fi
+    _awsmfa_next=$((now + left % 60 + 1))
   else
     AWSMFA_PROMPT="$AWSMFA_PROFILE ${left}s"
+    _awsmfa_next=$((now + 1))
   fi
-  ((left <= 0 || now < AWSMFA_REFRESH_AT)) || AWSMFA_PROMPT+='!'
-  return 0
+  if ((now < AWSMFA_REFRESH_AT)); then
+    ((_awsmfa_next <= AWSMFA_REFRESH_AT)) || _awsmfa_next=$AWSMFA_REFRESH_AT
+  else
+    ((left <= 0)) || AWSMFA_PROMPT+='!'
+    ((_awsmfa_next <= _awsmfa_retry_at)) || _awsmfa_next=$_awsmfa_retry_at
+  fi
 }
 
 # _awsmfa_check validates a newly exported session once, so that the hot path
 # can use its numbers in arithmetic; a bad one is reported once and ignored.
 _awsmfa_check() {
-  local v="$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}"
+  local v="$AWSMFA_REFRESH_AT:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}"
+  [[ "$v" != "$_awsmfa_seen" ]] || return 0
+  _awsmfa_next=0
   [[ "$v" != "$_awsmfa_bad" ]] || return 1
   if [[ "$AWSMFA_REFRESH_AT" == <-> && "${AWSMFA_EXPIRATION-}" == <-> ]]; then
     _awsmfa_seen="$v"

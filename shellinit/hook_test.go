@@ -23,7 +23,7 @@ var shells = []string{"bash", "zsh", "fish"}
 
 // fake is the stand-in awsmfa, controlled through files in dir.
 type fake struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 	bin string
 }
@@ -42,7 +42,7 @@ if [ -f "$D/rc" ]; then exit "$(/bin/cat "$D/rc")"; fi
 exit 0
 `
 
-func newFake(t *testing.T) *fake {
+func newFake(t testing.TB) *fake {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin", "awsmfa")
 	if err := os.MkdirAll(filepath.Dir(bin), 0o700); err != nil {
@@ -88,7 +88,7 @@ type session struct {
 	marker              string // fish only; made by Marker
 }
 
-func newSession(t *testing.T, key string, now time.Time, left, refreshIn time.Duration) session {
+func newSession(t testing.TB, key string, now time.Time, left, refreshIn time.Duration) session {
 	s := session{profile: "dev", key: key, expiration: now.Add(left).Truncate(time.Second), refresh: now.Add(refreshIn).Truncate(time.Second)}
 	var err error
 	s.marker, err = Marker(filepath.Join(t.TempDir(), "markers"), key, s.refresh)
@@ -138,7 +138,7 @@ func load(shell, file string) string {
 }
 
 // hookFile writes the hook script for shell, running bin, into a file.
-func hookFile(t *testing.T, shell, bin string) string {
+func hookFile(t testing.TB, shell, bin string) string {
 	sh, err := Lookup(shell)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func hookFile(t *testing.T, shell, bin string) string {
 
 // evalFile writes text into a file and returns the command that loads it,
 // like eval "$(awsmfa env dev)" would.
-func evalFile(t *testing.T, shell, text string) string {
+func evalFile(t testing.TB, shell, text string) string {
 	p := filepath.Join(t.TempDir(), "eval."+shell)
 	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
@@ -354,7 +354,7 @@ func endBackOff(sh *ptytest.Shell) {
 	if sh.Name == "fish" {
 		sh.Send("set -g __awsmfa_retry_at 0\r")
 	} else {
-		sh.Send("_awsmfa_retry_at=0\r")
+		sh.Send("_awsmfa_retry_at=0 _awsmfa_next=0\r")
 	}
 }
 

@@ -331,7 +331,7 @@ func TestCodeRefresh(t *testing.T) {
 			if shell == "fish" {
 				sh.Send("set -g __awsmfa_retry_at 0\r")
 			} else {
-				sh.Send("_awsmfa_retry_at=0\r")
+				sh.Send("_awsmfa_retry_at=0 _awsmfa_next=0\r")
 			}
 			sh.ExpectString("MFA code for")
 			sh.Send(w.code() + "\r")

@@ -1,0 +1,166 @@
+package shellinit
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/ptytest"
+)
+
+// BenchmarkPromptHook measures what the hook adds to each prompt while the
+// exported session is not due, in bash, zsh and fish, against the same shell
+// with no hook, and what starting one process at each prompt costs, all in
+// one run. Every prompt is a real one: Enter typed on a pty, the prompt
+// waited for. The configurations take turns in rounds of 50 prompts so that
+// drift in the machine's speed falls on all of them alike.
+//
+//	go test -run '^$' -bench PromptHook -benchtime 1000x ./shellinit
+//
+// b.N is the number of prompts per configuration. Reported per prompt:
+//
+//	SHELL-hook-cpu-µs   the shell's extra CPU time with the hook (Linux
+//	                    /proc/PID/schedstat, nanosecond resolution)
+//	SHELL-hook-wall-µs  the extra wall time of the prompt round trip
+//	SHELL-proc-cpu-µs   the extra CPU time, shell and child, of starting
+//	                    /bin/true at each prompt instead
+//	SHELL-proc-wall-µs  its extra wall time
+//
+// The hook must start no process: the fake awsmfa it points at records any
+// start, and the benchmark fails if there is one.
+func BenchmarkPromptHook(b *testing.B) {
+	if runtime.GOOS != "linux" {
+		b.Skip("the per-prompt CPU time is read from /proc/PID/schedstat, which only Linux has")
+	}
+	type config struct {
+		shell, kind string // kind: none, hook, proc
+		sh          *ptytest.Shell
+		cpu, wall   []float64 // µs per prompt, one sample per round
+	}
+	var configs []*config
+	f := newFake(b)
+	for _, shell := range shells {
+		for _, kind := range []string{"none", "hook", "proc"} {
+			rc := ""
+			switch kind {
+			case "hook":
+				rc = load(shell, hookFile(b, shell, f.bin))
+			case "proc":
+				// The cheapest process a prompt hook could start.
+				switch shell {
+				case "bash":
+					rc = "PROMPT_COMMAND=/bin/true"
+				case "zsh":
+					rc = "precmd_functions=(_proc); _proc() { /bin/true; }"
+				case "fish":
+					rc = "function _proc --on-event fish_prompt; /bin/true; end"
+				}
+			}
+			sh := ptytest.StartShell(b, shell, ptytest.Options{RC: rc})
+			sess := newSession(b, "ASIABENCH", time.Now(), 12*time.Hour, 12*time.Hour-10*time.Minute)
+			sh.Run(evalFile(b, shell, sess.exports(shell)))
+			if kind == "hook" && promptSegment(sh) == "" {
+				b.Fatalf("%s: the hook is not running", shell)
+			}
+			for range 20 { // warm up
+				sh.Run("")
+			}
+			configs = append(configs, &config{shell: shell, kind: kind, sh: sh})
+		}
+	}
+
+	b.ResetTimer()
+	const round = 50
+	for done := 0; done < b.N; done += round {
+		n := min(round, b.N-done)
+		for _, c := range configs {
+			cpu0 := cpuTime(b, c.sh.Pid(), c.kind == "proc")
+			t0 := time.Now()
+			for range n {
+				c.sh.Send("\r")
+				c.sh.ExpectString(ptytest.Prompt)
+			}
+			wall := time.Since(t0)
+			cpu := cpuTime(b, c.sh.Pid(), c.kind == "proc") - cpu0
+			c.wall = append(c.wall, us(wall)/float64(n))
+			c.cpu = append(c.cpu, us(cpu)/float64(n))
+		}
+	}
+	b.StopTimer()
+
+	if starts := f.lines("starts"); len(starts) != 0 {
+		b.Fatalf("the hook started awsmfa %d times while not due", len(starts))
+	}
+	// Medians over the rounds: other work on the machine lands in a few
+	// rounds of one configuration, not in all of them.
+	var summary strings.Builder
+	fmt.Fprintf(&summary, "%d prompts per configuration; medians of rounds of %d; µs per prompt\n", b.N, round)
+	fmt.Fprintf(&summary, "%-5s %12s %12s %12s %12s %12s %12s %10s\n", "shell", "none cpu", "none wall", "hook +cpu", "hook +wall", "proc +cpu", "proc +wall", "proc/hook")
+	for i := 0; i < len(configs); i += 3 {
+		none, hook, proc := configs[i], configs[i+1], configs[i+2]
+		hc, hw := median(hook.cpu)-median(none.cpu), median(hook.wall)-median(none.wall)
+		pc, pw := median(proc.cpu)-median(none.cpu), median(proc.wall)-median(none.wall)
+		b.ReportMetric(hc, none.shell+"-hook-cpu-µs")
+		b.ReportMetric(hw, none.shell+"-hook-wall-µs")
+		b.ReportMetric(pc, none.shell+"-proc-cpu-µs")
+		b.ReportMetric(pw, none.shell+"-proc-wall-µs")
+		ratio := "-"
+		if hc > 0 {
+			ratio = strconv.FormatFloat(pc/hc, 'f', 0, 64) + "x"
+		}
+		fmt.Fprintf(&summary, "%-5s %12.1f %12.1f %12.1f %12.1f %12.1f %12.1f %10s\n", none.shell, median(none.cpu), median(none.wall), hc, hw, pc, pw, ratio)
+	}
+	// Printed, not logged: the testing package truncates benchmark logs.
+	fmt.Print(summary.String())
+}
+
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// promptSegment reads the hook's segment, as promptVar does.
+func promptSegment(sh *ptytest.Shell) string { return promptVar(sh) }
+
+// cpuTime is the CPU time pid has used (schedstat, in nanoseconds), plus,
+// with children, that of its children that have been waited for (clock
+// ticks, from /proc/PID/stat).
+func cpuTime(tb testing.TB, pid int, children bool) time.Duration {
+	tb.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+	if err != nil {
+		tb.Fatalf("reading the shell's CPU time: %v", err)
+	}
+	ns, err := strconv.ParseInt(strings.Fields(string(b))[0], 10, 64)
+	if err != nil {
+		tb.Fatalf("reading the shell's CPU time: %v", err)
+	}
+	d := time.Duration(ns)
+	if children {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		// Fields after the command name in parentheses; cutime and cstime
+		// are fields 16 and 17 of the whole line.
+		rest := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+		cu, _ := strconv.ParseInt(rest[13], 10, 64)
+		cs, _ := strconv.ParseInt(rest[14], 10, 64)
+		d += time.Duration(cu+cs) * time.Second / 100 // USER_HZ is 100 on Linux
+	}
+	return d
+}
