@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — `make bench` (after `make build`): measure awsmfa beside
+# yardsticks taken in the same run, and print ONE table of ratios against
+# the targets of issue 6. This machine may be noisy, so each figure is set
+# against its yardstick measured moments apart by the same tool; absolute
+# times are in the last column only.
+#
+# It runs against bin/stsemu on 127.0.0.1 with an isolated HOME, AWS config
+# and cache in one temporary directory, which it removes on exit along with
+# the emulator. Progress goes to stderr, the table to stdout.
+#
+# Environment: BENCH_RUNS (runs per timed command, default 300, at least
+# 200), BENCH_ROUNDS (default 5: the runs are split into rounds, see
+# measure), BENCH_WARMUP (default 30), BENCH_PROMPTS (prompts per shell
+# configuration for the hook benchmark, default 1000). hyperfine is used when installed (-N, JSON export);
+# otherwise internal/benchprog/benchtool times the runs itself.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+RUNS=${BENCH_RUNS:-300}
+WARMUP=${BENCH_WARMUP:-30}
+if ! [ "$RUNS" -ge 200 ] 2>/dev/null; then
+	echo "bench: BENCH_RUNS must be a number of at least 200, not '$RUNS'" >&2
+	exit 2
+fi
+for b in bin/awsmfa bin/stsemu; do
+	[ -x "$b" ] || { echo "bench: $b is missing; run 'make bench' (it builds first) or 'make build'" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/awsmfa-bench.XXXXXX")
+EMU_PID=
+cleanup() {
+	if [ -n "$EMU_PID" ]; then
+		kill "$EMU_PID" 2>/dev/null || true
+		wait "$EMU_PID" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+case $TMP in *[[:space:]]*)
+	echo "bench: the temporary directory '$TMP' has a space in it; set TMPDIR to a path without one" >&2
+	exit 1 ;;
+esac
+say() { echo "bench: $*" >&2; }
+
+# Every program runs from $TMP/bin, so no command line has the checkout's
+# path (which may hold spaces) in it. The yardsticks are built by the same
+# toolchain with the same flags as `make build` (keep them in step with the
+# Makefile's BUILD).
+say "building the yardsticks"
+BIN=$TMP/bin
+mkdir -p "$BIN"
+cp bin/awsmfa bin/stsemu "$BIN/"
+build() { CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags '-s -w' "$@"; }
+build -o "$BIN/hello" ./internal/benchprog/hello
+build -o "$BIN/stscall" ./internal/benchprog/stscall
+build -o "$BIN/benchtool" ./internal/benchprog/benchtool
+TOOL=$BIN/benchtool
+GOVERSION=$(go env GOVERSION)
+# Keep Go's own caches where they are when HOME moves below.
+export GOCACHE GOMODCACHE GOPATH
+GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
+PLATFORM=$(go env GOOS)/$(go env GOARCH)
+
+# An isolated user: nothing of the caller's AWS or awsmfa settings, and
+# nothing written outside $TMP.
+while IFS='=' read -r name _; do
+	case $name in AWS_* | AWSMFA_*) unset "$name" ;; esac
+done < <(env)
+export HOME=$TMP/home XDG_CACHE_HOME=$TMP/cache XDG_CONFIG_HOME=$TMP/config
+export AWS_CONFIG_FILE=$HOME/.aws/config AWS_SHARED_CREDENTIALS_FILE=$HOME/.aws/credentials
+export AWS_EC2_METADATA_DISABLED=true SHELL=/bin/bash
+mkdir -p "$HOME/.aws"
+
+say "starting the STS emulator"
+"$BIN/stsemu" serve --demo --addr 127.0.0.1:0 >"$TMP/emu.out" 2>"$TMP/emu.err" &
+EMU_PID=$!
+URL=
+for _ in $(seq 100); do
+	URL=$(head -n 1 "$TMP/emu.out" 2>/dev/null || true)
+	[ -n "$URL" ] && break
+	kill -0 "$EMU_PID" 2>/dev/null || break
+	sleep 0.05
+done
+case $URL in http://127.0.0.1:*) ;; *)
+	echo "bench: the emulator did not start:" >&2
+	cat "$TMP/emu.err" >&2
+	exit 1 ;;
+esac
+export AWS_ENDPOINT_URL_STS=$URL AWS_ENDPOINT_URL_IAM=$URL
+
+SERIAL=arn:aws:iam::123456789012:mfa/demo
+KEY=AKIAEMULATORDEMO0001
+SECRET=demoSecretAccessKey/EmulatorOnly+0000000000
+cat >"$AWS_SHARED_CREDENTIALS_FILE" <<EOF
+[dev]
+aws_access_key_id = $KEY
+aws_secret_access_key = $SECRET
+EOF
+# dev: an MFA session (GetSessionToken). admin: a role assumed with dev's
+# cached MFA session, no code needed (the design's middle STS path).
+profiles() {
+	cat <<EOF
+[profile dev]
+mfa_serial = $SERIAL
+mfa_process = $BIN/stsemu code --url $URL --serial $SERIAL
+
+[profile admin]
+source_profile = dev
+role_arn = arn:aws:iam::123456789012:role/demo-admin
+mfa_serial = $SERIAL
+mfa_process = $BIN/stsemu code --url $URL --serial $SERIAL
+EOF
+	# Filler, shaped like a real organisation's config, up to $1 profiles.
+	awk -v n="$1" -v serial="$SERIAL" 'BEGIN {
+		for (i = 3; i <= n; i++) {
+			printf "\n[profile team-%05d]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/team-%05d\nmfa_serial = %s\nregion = eu-west-1\nduration_seconds = 3600\n", i, i, serial
+		}
+	}'
+}
+profiles 2 >"$AWS_CONFIG_FILE"
+for n in 10 100 1000 10000; do profiles "$n" >"$TMP/config.$n"; done
+
+say "filling the cache (one MFA code)"
+"$BIN/awsmfa" env --shell bash dev >/dev/null
+"$BIN/awsmfa" env --shell bash admin >/dev/null
+
+# measure NAME CMD... : time each CMD (no shell; split at spaces) in
+# $ROUNDS consecutive rounds of $RUNS/$ROUNDS runs each, so that a slow
+# spell of the machine falls on all the commands of NAME alike rather than
+# on whichever one hyperfine happened to be running. Uses hyperfine, else
+# benchtool's loop; a failing CMD stops the bench. The rounds' JSON files
+# are $TMP/NAME.R.json; stats pools them.
+if command -v hyperfine >/dev/null 2>&1; then
+	TIMER="hyperfine $(hyperfine --version | awk '{print $2}') -N"
+else
+	TIMER="benchtool loop (hyperfine not installed)"
+fi
+ROUNDS=${BENCH_ROUNDS:-5}
+if ! [ "$ROUNDS" -ge 1 ] 2>/dev/null || [ "$ROUNDS" -gt $((RUNS / 2)) ]; then
+	echo "bench: BENCH_ROUNDS must be a number from 1 to $((RUNS / 2)), not '$ROUNDS'" >&2
+	exit 2
+fi
+PER_ROUND=$(((RUNS + ROUNDS - 1) / ROUNDS))
+measure() {
+	local name=$1 r
+	shift
+	for r in $(seq "$ROUNDS"); do
+		if command -v hyperfine >/dev/null 2>&1; then
+			if ! hyperfine -N --warmup "$((WARMUP / ROUNDS + 1))" --runs "$PER_ROUND" --export-json "$TMP/$name.$r.json" "$@" >>"$TMP/hyperfine.log" 2>&1; then
+				echo "bench: hyperfine failed:" >&2
+				tail -n 20 "$TMP/hyperfine.log" >&2
+				exit 1
+			fi
+		else
+			"$TOOL" loop -runs "$PER_ROUND" -warmup "$((WARMUP / ROUNDS + 1))" -export "$TMP/$name.$r.json" "$@"
+		fi
+	done
+}
+# stats NAME : "MEAN STDDEV" (seconds) per command of NAME, one line each,
+# over all its rounds.
+stats() { "$TOOL" stats "$TMP/$1".*.json; }
+
+say "timing env from the cache and prompt against hello ($RUNS runs each)"
+(
+	# prompt reads the session env exported; so does this subshell.
+	eval "$("$BIN/awsmfa" env --shell bash dev)"
+	measure start "$BIN/hello" "$BIN/awsmfa env --shell bash dev" "$BIN/awsmfa prompt"
+)
+say "timing a role refresh from the cached MFA session against one bare STS call"
+measure refresh \
+	"$BIN/stscall -endpoint $URL -key $KEY -secret $SECRET" \
+	"$BIN/awsmfa env --force --shell bash admin"
+say "timing env from the cache with 10 to 10000 profiles in the config"
+measure profiles \
+	"env AWS_CONFIG_FILE=$AWS_CONFIG_FILE $BIN/awsmfa env --shell bash dev" \
+	"env AWS_CONFIG_FILE=$TMP/config.10 $BIN/awsmfa env --shell bash dev" \
+	"env AWS_CONFIG_FILE=$TMP/config.100 $BIN/awsmfa env --shell bash dev" \
+	"env AWS_CONFIG_FILE=$TMP/config.1000 $BIN/awsmfa env --shell bash dev" \
+	"env AWS_CONFIG_FILE=$TMP/config.10000 $BIN/awsmfa env --shell bash dev"
+
+say "measuring peak memory and size"
+RSS_HELLO=$("$TOOL" rss -runs 5 -- "$BIN/hello")
+RSS_ENV=$("$TOOL" rss -runs 5 -- "$BIN/awsmfa" env --shell bash dev)
+RSS_BIG=$(AWS_CONFIG_FILE=$TMP/config.10000 "$TOOL" rss -runs 5 -- "$BIN/awsmfa" env --shell bash dev)
+RSS_REFRESH=$("$TOOL" rss -runs 5 -- "$BIN/awsmfa" env --force --shell bash admin)
+SIZE_HELLO=$(wc -c <"$BIN/hello")
+SIZE_AWSMFA=$(wc -c <"$BIN/awsmfa")
+
+# The hook's per-prompt cost while not due comes from shellinit's own
+# benchmark (real interactive shells on a pty, configurations in turns),
+# which reports each shell's extra CPU and wall time per prompt against the
+# same shell with no hook, and what starting one process per prompt costs.
+HOOK_ROWS=$TMP/hook.rows
+: >"$HOOK_ROWS"
+hook_rows() {
+	local out line shell target cpu wall proc
+	if ! grep -qs 'func BenchmarkPromptHook' shellinit/*_test.go; then
+		echo "hook per prompt, not due|same shell, no hook|-|<= 10/10/60 us|n/a|not measured: shellinit has no BenchmarkPromptHook yet" >>"$HOOK_ROWS"
+		return
+	fi
+	say "timing the prompt hook while not due in bash, zsh and fish (${BENCH_PROMPTS:-1000} prompts each)"
+	if ! out=$(go test -count 1 -run '^$' -bench '^BenchmarkPromptHook$' -benchtime "${BENCH_PROMPTS:-1000}x" ./shellinit 2>&1); then
+		echo "hook per prompt, not due|same shell, no hook|-|<= 10/10/60 us|n/a|not measured: BenchmarkPromptHook failed (output above)" >>"$HOOK_ROWS"
+		echo "$out" | tail -n 20 >&2
+		return
+	fi
+	line=$(echo "$out" | grep '^BenchmarkPromptHook' | tail -n 1)
+	for shell in bash zsh fish; do
+		target=10
+		[ "$shell" = fish ] && target=60
+		metric() { echo "$line" | awk -v unit="$1" '{ for (i = 2; i <= NF; i++) if ($i == unit) { print $(i - 1); exit } }'; }
+		cpu=$(metric "$shell-hook-cpu-µs")
+		wall=$(metric "$shell-hook-wall-µs")
+		proc=$(metric "$shell-proc-cpu-µs")
+		if [ -z "$cpu" ]; then
+			echo "hook per prompt, not due: $shell|same shell, no hook|-|<= $target us|n/a|not measured: no $shell-hook-cpu-µs in BenchmarkPromptHook's output" >>"$HOOK_ROWS"
+			continue
+		fi
+		awk -v s="$shell" -v c="$cpu" -v w="$wall" -v p="$proc" -v max="$target" 'BEGIN {
+			printf "hook per prompt, not due: %s|same shell, no hook|%+.1f us CPU|<= %d us|%s|wall %+.1f us a prompt; one process a prompt instead: %+.0f us CPU\n",
+				s, c, max, (c <= max ? "PASS" : "MISS"), w, p }' >>"$HOOK_ROWS"
+	done
+}
+hook_rows
+
+# The table. Each row: figure | yardstick | comparison | target | result |
+# absolute figures.
+{
+	read -r HELLO HELLO_SD
+	read -r ENV ENV_SD
+	read -r PROMPT PROMPT_SD
+} < <(stats start)
+{
+	read -r STS STS_SD
+	read -r REFRESH REFRESH_SD
+} < <(stats refresh)
+{
+	read -r P2 P2_SD
+	read -r P10 P10_SD
+	read -r P100 P100_SD
+	read -r P1000 P1000_SD
+	read -r P10000 P10000_SD
+} < <(stats profiles)
+
+T="$HELLO $HELLO_SD $ENV $ENV_SD $PROMPT $PROMPT_SD $STS $STS_SD $REFRESH $REFRESH_SD $P2 $P2_SD $P10 $P10_SD $P100 $P100_SD $P1000 $P1000_SD $P10000 $P10000_SD" \
+	WHEN="$(date -u +%Y-%m-%dT%H:%MZ)" PLATFORM="$PLATFORM" CPUS="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')" \
+	GOVERSION="$GOVERSION" TIMER="$TIMER" RUNS="$((PER_ROUND * ROUNDS)) runs in $ROUNDS rounds" \
+	SIZE_AWSMFA="$SIZE_AWSMFA" SIZE_HELLO="$SIZE_HELLO" RSS_ENV="$RSS_ENV" RSS_BIG="$RSS_BIG" RSS_REFRESH="$RSS_REFRESH" RSS_HELLO="$RSS_HELLO" \
+	awk -F'|' '
+	function t(s) { return s < 1e-3 ? sprintf("%.1f us", s * 1e6) : sprintf("%.2f ms", s * 1e3) }
+	# ratio row: a/b with its spread from both stddevs (of single runs).
+	function ratio(fig, yard, a, sa, b, sb, max,   r, e, res) {
+		r = a / b; e = r * sqrt((sa / a) ^ 2 + (sb / b) ^ 2)
+		res = max == "" ? "info" : (r <= max ? "PASS" : "MISS")
+		row(fig, yard, sprintf("%.2fx +-%.2f", r, e), max == "" ? "-" : sprintf("<= %.1fx", max), res,
+			sprintf("%s +-%s / %s +-%s", t(a), t(sa), t(b), t(sb)))
+	}
+	# delta row: a-b against a maximum added time, with the ratio beside it.
+	function delta(fig, yard, a, sa, b, sb, max,   d, res) {
+		d = a - b
+		res = max == "" ? "info" : (d <= max ? "PASS" : "MISS")
+		row(fig, yard, sprintf("%+.2f ms (%.2fx)", d * 1e3, a / b), max == "" ? "-" : sprintf("<= +%.0f ms", max * 1e3), res,
+			sprintf("%s +-%s / %s +-%s", t(a), t(sa), t(b), t(sb)))
+	}
+	function kib(fig, yard, a, b, max,   res) {
+		res = max == "" ? "info" : (a <= max * 1024 ? "PASS" : "MISS")
+		row(fig, yard, sprintf("%.2fx", a / b), max == "" ? "-" : sprintf("<= %d MB", max), res,
+			sprintf("%.1f MB / %.1f MB", a / 1024, b / 1024))
+	}
+	function row(a, b, c, d, e, f) { printf "%-38s %-37s %-20s %-14s %-6s %s\n", a, b, c, d, e, f }
+	BEGIN {
+		printf "awsmfa bench: %s, %s, %s CPUs, %s, %s, %s per timing (ratios: figure / yardstick of the same run; +- is from the runs'"'"' stddev)\n", ENVIRON["WHEN"], ENVIRON["PLATFORM"], ENVIRON["CPUS"], ENVIRON["GOVERSION"], ENVIRON["TIMER"], ENVIRON["RUNS"]
+		row("figure", "yardstick", "comparison", "target", "result", "absolute: figure / yardstick")
+		split(ENVIRON["T"], v, " ")
+		ratio("env from the cache", "hello-world Go binary", v[3], v[4], v[1], v[2], 2.0)
+		ratio("prompt", "hello-world Go binary", v[5], v[6], v[1], v[2], "")
+	}
+	{ row($1, $2, $3, $4, $5, $6) }
+	END {
+		ratio("role refresh from cached MFA session", "one GetCallerIdentity (new process)", v[9], v[10], v[7], v[8], "")
+		delta("env from the cache, 10 profiles", "same, 2 profiles", v[13], v[14], v[11], v[12], "")
+		delta("env from the cache, 100 profiles", "same, 2 profiles", v[15], v[16], v[11], v[12], "")
+		delta("env from the cache, 1000 profiles", "same, 2 profiles", v[17], v[18], v[11], v[12], "")
+		delta("env from the cache, 10000 profiles", "same, 2 profiles", v[19], v[20], v[11], v[12], 0.002)
+		kib("binary size", "hello-world Go binary", ENVIRON["SIZE_AWSMFA"] / 1024, ENVIRON["SIZE_HELLO"] / 1024, "")
+		kib("peak memory: env from the cache", "hello-world Go binary", ENVIRON["RSS_ENV"], ENVIRON["RSS_HELLO"], 20)
+		kib("peak memory: env, 10000 profiles", "hello-world Go binary", ENVIRON["RSS_BIG"], ENVIRON["RSS_HELLO"], 20)
+		kib("peak memory: role refresh", "hello-world Go binary", ENVIRON["RSS_REFRESH"], ENVIRON["RSS_HELLO"], 20)
+	}' "$HOOK_ROWS"
