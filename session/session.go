@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,6 +53,15 @@ type Result struct {
 	Credentials creds.Credentials
 	// Cached is true when no STS call was made.
 	Cached bool
+	// Issued is when the session was fetched (local clock).
+	Issued time.Time
+}
+
+// RefreshAt is when the session is due for refresh with the given margin
+// (capped at half its lifetime, as the cache caps it, so a wide margin on a
+// short session never means a refresh at every use).
+func (r Result) RefreshAt(margin time.Duration) time.Time {
+	return cache.Session{Credentials: r.Credentials, Issued: r.Issued}.RefreshAt(margin)
 }
 
 func (g *Getter) getenv(k string) string {
@@ -87,7 +97,7 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 	switch p.Path {
 	case profile.SessionToken:
 		s, cached, err := g.mfaSession(ctx, p, g.MinTTL, g.Force)
-		return Result{s.Credentials, cached}, err
+		return Result{s.Credentials, cached, s.Issued}, err
 	case profile.ChainedRole:
 		return g.fetch(ctx, g.roleKey(p, "chained"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
 			mfa, _, err := g.mfaSession(ctx, p, mintMargin, false)
@@ -115,12 +125,18 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 
 func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (Result, error) {
 	s, cached, err := g.cached(ctx, key, margin, force, f)
-	return Result{s.Credentials, cached}, err
+	return Result{s.Credentials, cached, s.Issued}, err
 }
 
 // cached is Store.Fetch with a debug line saying where the session came from.
 func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (cache.Session, bool, error) {
 	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
+	if errors.Is(err, cache.ErrNotSaved) {
+		// The session is good, only the disk failed: use it rather than
+		// waste the code, and say why the next run will ask again.
+		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS again: %v", err))
+		err = nil
+	}
 	if err != nil {
 		return s, false, err
 	}

@@ -57,7 +57,7 @@ func (a *app) env(c *cli.Context) error {
 		}
 		return err
 	}
-	refreshAt := res.Credentials.Expiration.Add(-req.minTTL)
+	refreshAt := res.RefreshAt(req.minTTL)
 	info := exporter.SessionInfo{
 		Profile:   req.plan.Name,
 		Region:    req.plan.Region,

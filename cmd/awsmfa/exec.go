@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,8 +67,15 @@ func (a *app) exec(c *cli.Context) error {
 	info := exporter.SessionInfo{Profile: req.plan.Name, Region: req.plan.Region}
 	var set []string
 	if c.Bool("server") {
+		// The child's fetches reuse the cache: --force applied to the first
+		// session only, and the provider refreshes 15 minutes before the
+		// reported expiry, since SDKs come back that early (botocore's
+		// advisory window) and would otherwise fetch on every call.
+		serve := *req.getter
+		serve.Force = false
+		serve.MinTTL = req.minTTL + 15*time.Minute
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
-			r, err := req.get(ctx)
+			r, err := serve.Get(ctx, req.plan)
 			return r.Credentials, err
 		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log))
 		if err != nil {

@@ -49,6 +49,9 @@ func TestScripts(t *testing.T) {
 
 type emuKey struct{}
 
+// awsCLIv2 is where Debian's awscli package puts the AWS CLI v2.
+const awsCLIv2 = "/usr/bin/aws"
+
 func scriptParams() testscript.Params {
 	return testscript.Params{
 		Dir:                 "testdata/script",
@@ -61,6 +64,18 @@ func scriptParams() testscript.Params {
 			home := filepath.Join(env.WorkDir, "home")
 			if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
 				return err
+			}
+			// The AWS CLI v2 is Debian's /usr/bin/aws; an older aws earlier
+			// in PATH (a pip-installed v1, say) must not stand in for it.
+			if _, err := os.Stat(awsCLIv2); err == nil {
+				dir := filepath.Join(env.WorkDir, ".awscli")
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
+				if err := os.Symlink(awsCLIv2, filepath.Join(dir, "aws")); err != nil {
+					return err
+				}
+				env.Setenv("PATH", dir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			}
 			for k, v := range map[string]string{
 				"HOME":                        home,
@@ -91,6 +106,9 @@ func scriptParams() testscript.Params {
 			// [have:PROG] is true when PROG is installed; with
 			// AWSMFA_REQUIRE_ALL=1 a missing PROG is a failure instead.
 			if prog, ok := strings.CutPrefix(cond, "have:"); ok {
+				if prog == "aws" {
+					prog = awsCLIv2
+				}
 				if _, err := lookPath(prog); err == nil {
 					return true, nil
 				}
