@@ -569,3 +569,39 @@ func TestQuoteRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestOldBashClocks runs the bash hook as bash 4.2-4.4 runs it (no
+// $EPOCHSECONDS: printf '%(%s)T') and as bash 3.2 does (nor that: one
+// `date`, then $SECONDS), emulated in this bash by unsetting EPOCHSECONDS
+// and shadowing printf's time format.
+func TestOldBashClocks(t *testing.T) {
+	tests := []struct{ name, rc string }{
+		{"bash 4.2", "unset EPOCHSECONDS"},
+		{"bash 3.2", `unset EPOCHSECONDS; printf() { [[ $* == *'%(%s)T'* ]] && return 1; builtin printf "$@"; }`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			now := time.Now()
+			notDue := newSession(t, "ASIAONE", now, 2*time.Hour, 2*time.Hour-10*time.Minute)
+			sh := startHooked(t, "bash", f, tc.rc)
+			sh.Run(evalFile(t, "bash", notDue.exports("bash")))
+			for range 5 {
+				sh.Run("")
+			}
+			checkSegment(t, sh, notDue)
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Fatalf("not due, yet awsmfa started: %q", starts)
+			}
+			fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
+			f.set("reply", fresh.exports("bash"))
+			due := newSession(t, "ASIAOLD", now, 5*time.Minute, -time.Minute)
+			sh.Run(evalFile(t, "bash", due.exports("bash")))
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+				t.Errorf("after a due prompt AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+			}
+			checkSegment(t, sh, fresh)
+		})
+	}
+}
