@@ -41,8 +41,9 @@ func (s *Server) Log() []Request {
 	return append([]Request(nil), s.log...)
 }
 
-// Count returns how many requests for action have arrived since the last
-// Reset, whatever their outcome (rejected and faulted ones included).
+// Count returns how many requests for action (one the emulator serves)
+// have arrived since the last Reset, whatever their outcome: rejected and
+// faulted ones are counted too.
 func (s *Server) Count(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

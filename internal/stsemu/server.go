@@ -209,33 +209,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 
-	if f, ok := s.takeFault(); ok {
-		e.Fault = f.Kind.String()
-		switch f.Kind {
-		case Latency:
-			t := time.NewTimer(f.Delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				// The client gave up during the delay: the request is
-				// abandoned, not processed.
-				t.Stop()
-				e.Status = 0
-				s.record(&e)
-				return
-			}
-		case Throttle:
-			s.finish(w, &e, nil, &apiError{http.StatusBadRequest, "Throttling", "Rate exceeded"}, act.xmlns, requestID)
-			return
-		case InternalError:
-			s.finish(w, &e, nil, &apiError{http.StatusInternalServerError, "InternalFailure", "An internal error occurred. Try again."}, act.xmlns, requestID)
-			return
-		case Drop:
-			e.Status = 0
-			s.record(&e)
-			dropConnection(w)
-			return
-		}
+	if s.fault(w, r, &e, act.xmlns, requestID) {
+		return
 	}
 
 	switch {
@@ -257,6 +232,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.finish(w, &e, out, aerr, act.xmlns, requestID)
+}
+
+// fault applies the next pending fault, if any, and reports whether it
+// answered (or dropped) the request itself.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, e *Request, xmlns, requestID string) bool {
+	f, ok := s.takeFault()
+	if !ok {
+		return false
+	}
+	e.Fault = f.Kind.String()
+	switch f.Kind {
+	case Latency:
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return false
+		case <-r.Context().Done():
+			// The client gave up during the delay: the request is
+			// abandoned, not processed.
+			e.Status = 0
+			s.record(e)
+			return true
+		}
+	case Throttle:
+		s.finish(w, e, nil, &apiError{http.StatusBadRequest, "Throttling", "Rate exceeded"}, xmlns, requestID)
+	case InternalError:
+		s.finish(w, e, nil, &apiError{http.StatusInternalServerError, "InternalFailure", "An internal error occurred. Try again."}, xmlns, requestID)
+	case Drop:
+		e.Status = 0
+		s.record(e)
+		dropConnection(w)
+	}
+	return true
 }
 
 // parseParams merges the query string and, for a form POST, the body.
