@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -26,6 +27,12 @@ func (a *app) credentialProcess(c *cli.Context) error {
 	req, err := a.request(c, false)
 	if err != nil {
 		return err
+	}
+	// botocore refreshes 15 minutes before expiry (advisory) and fails when
+	// a refresh hands back a session inside its 10-minute mandatory window:
+	// unless told otherwise, keep more than that left.
+	if !c.IsSet("min-ttl") && a.getenv("AWSMFA_MIN_TTL") == "" {
+		req.getter.MinTTL = 20 * time.Minute
 	}
 	res, err := req.get(c.Context)
 	if err != nil {
