@@ -88,4 +88,3 @@ func TestPathFromChildEnv(t *testing.T) {
 		t.Fatalf("status %d, err %v, out %q", got, err, out.String())
 	}
 }
-
