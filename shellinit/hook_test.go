@@ -605,3 +605,31 @@ func TestOldBashClocks(t *testing.T) {
 		})
 	}
 }
+
+// TestPreexec: in zsh and fish a command typed after the session became due
+// while the prompt waited runs with the new credentials (bash has no
+// preexec; its next prompt refreshes).
+func TestPreexec(t *testing.T) {
+	for _, shell := range []string{"zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			now := time.Now()
+			soon := newSession(t, "ASIAOLD", now, time.Hour, 2*time.Second)
+			fresh := newSession(t, "ASIANEW", now, 2*time.Hour, 2*time.Hour-10*time.Minute)
+			f.set("reply", fresh.exports(shell))
+			sh := startHooked(t, shell, f, "")
+			sh.Run(evalFile(t, shell, soon.exports(shell)))
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Fatalf("refreshed before it was due: %q", starts)
+			}
+			time.Sleep(time.Until(soon.refresh.Add(1500 * time.Millisecond)))
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+				t.Errorf("the first command after the session became due saw AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+			}
+			if starts := f.lines("starts"); len(starts) != 1 {
+				t.Errorf("awsmfa started %d times, want 1", len(starts))
+			}
+		})
+	}
+}
