@@ -71,6 +71,7 @@ func TestConcurrentEnvOnStaleCache(t *testing.T) {
 // orphaned mfa_process still runs; the killed one must leave the old
 // session file as it was.
 func TestKilledLockHolder(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	old := w.staleDev()
 	before := w.sessions()

@@ -42,6 +42,7 @@ func readOnly(t *testing.T, dir string) {
 // cannot be refreshed, so awsmfa must say why before asking for a code or
 // calling STS; a session that is still good is served as usual.
 func TestReadOnlyCache(t *testing.T) {
+	t.Parallel()
 	t.Run("expired session", func(t *testing.T) {
 		w := newWorld(t)
 		w.staleDev()
@@ -83,6 +84,7 @@ func TestReadOnlyCache(t *testing.T) {
 // nothing for eval, and leave the previous session file byte-identical
 // with no temporary file behind.
 func TestFullDisk(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	if err := os.MkdirAll(w.cacheDir, 0o700); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 // stdout, the old cache file byte-identical). Either way the number of
 // GetSessionToken attempts STS saw is exact.
 func TestSTSFaults(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		faults  []stsemu.Fault

@@ -15,6 +15,7 @@ import (
 // awsmfa to overwrite. awsmfa must refuse with a clear error, call STS
 // not at all, and neither read through the link nor write through it.
 func TestSymlinkRefused(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		// plant replaces a cache file with a link to target; it returns
