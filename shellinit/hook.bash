@@ -126,7 +126,7 @@ _awsmfa_seen=${_awsmfa_seen-} _awsmfa_bad=${_awsmfa_bad-} _awsmfa_next=0
 # Prepend the hook to PROMPT_COMMAND once, however often this is sourced:
 # it must run first to see the last command's $?, which it hands on intact.
 # (${PROMPT_COMMAND@a} is read only where arrays are possible: bash 5.1+.)
-if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && eval '[[ ${PROMPT_COMMAND@a} == *a* ]]'; then
+if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ -n ${PROMPT_COMMAND+set} ]] && eval '[[ ${PROMPT_COMMAND@a} == *a* ]]'; then
   case " ${PROMPT_COMMAND[*]} " in
   *" _awsmfa_hook "*) ;;
   *) PROMPT_COMMAND=(_awsmfa_hook "${PROMPT_COMMAND[@]}") ;;

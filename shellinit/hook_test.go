@@ -509,6 +509,11 @@ count_hooks() { local n=0 f; for f in $precmd_functions $preexec_functions; do [
 			if after, _ := strconv.Atoi(sh.Value(`"$runs"`)); after-runs != 3 {
 				t.Errorf("the other hook ran %d times over 3 prompts, want 3", after-runs)
 			}
+			for _, bad := range []string{"unbound variable", "not found", "rror"} {
+				if strings.Contains(sh.Output(), bad) {
+					t.Errorf("the shell reported %q:\n%s", bad, sh.Output())
+				}
+			}
 		})
 	}
 }
@@ -631,5 +636,26 @@ func TestPreexec(t *testing.T) {
 				t.Errorf("awsmfa started %d times, want 1", len(starts))
 			}
 		})
+	}
+}
+
+// TestBashNounset: the bash hook works in a shell with set -u, with no
+// PROMPT_COMMAND before it, through a refresh and an unset.
+func TestBashNounset(t *testing.T) {
+	f := newFake(t)
+	now := time.Now()
+	fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
+	f.set("reply", fresh.exports("bash"))
+	sh := startHooked(t, "bash", f, "set -u")
+	sh.Run("")
+	sh.Run(evalFile(t, "bash", newSession(t, "ASIAOLD", now, 5*time.Minute, -time.Minute).exports("bash")))
+	if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+		t.Errorf("AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+	}
+	checkSegment(t, sh, fresh)
+	sh.Run(evalFile(t, "bash", unsets("bash")))
+	sh.Run("")
+	if out := sh.Output(); strings.Contains(out, "unbound variable") {
+		t.Errorf("set -u: the hook used an unset variable:\n%s", out)
 	}
 }
