@@ -46,6 +46,9 @@ type Getter struct {
 	Force bool
 	// Transport carries STS requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
+	// Used remembers the time step of each code STS accepted, so no code
+	// is sent twice on one device (usedcodes.go); nil applies no rule.
+	Used *UsedCodes
 }
 
 // Result is what Get returns.
@@ -99,7 +102,7 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 		s, cached, err := g.mfaSession(ctx, p, g.MinTTL, g.Force)
 		return Result{s.Credentials, cached, s.Issued}, err
 	case profile.ChainedRole:
-		return g.fetch(ctx, g.roleKey(p, "chained"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
 			mfa, _, err := g.mfaSession(ctx, p, mintMargin, false)
 			if err != nil {
 				return cache.Session{}, err
@@ -108,15 +111,14 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 			return g.assumeRole(ctx, p, mfa.Credentials, "", "")
 		})
 	case profile.RoleWithMFA:
-		return g.fetch(ctx, g.roleKey(p, "mfa"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
-			code, err := g.codes().Code(ctx, p.MFASerial)
-			if err != nil {
-				return cache.Session{}, err
-			}
-			return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
+		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			// withCode applies the used-step rule (usedcodes.go).
+			return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
+				return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
+			})
 		})
 	case profile.Role:
-		return g.fetch(ctx, g.roleKey(p, "plain"), g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
 			return g.assumeRole(ctx, p, p.LongTerm, "", "")
 		})
 	}
@@ -151,20 +153,61 @@ func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, f
 // mfaSession returns the GetSessionToken session of p's device, asking for
 // a code only when the cache has none with more than margin left.
 func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, margin time.Duration, force bool) (cache.Session, bool, error) {
-	key := cache.Key("mfa-session", Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial, secs(p.SessionDuration))
-	return g.cached(ctx, key, margin, force, func(ctx context.Context) (cache.Session, error) {
-		code, err := g.codes().Code(ctx, p.MFASerial)
-		if err != nil {
-			return cache.Session{}, err
-		}
-		return g.getSessionToken(ctx, p, code)
+	return g.cached(ctx, g.Keys(p).MFA, margin, force, func(ctx context.Context) (cache.Session, error) {
+		// withCode applies the used-step rule (usedcodes.go).
+		return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
+			return g.getSessionToken(ctx, p, code)
+		})
 	})
 }
 
-// roleKey names a role session by everything that makes it unique.
-func (g *Getter) roleKey(p *profile.Plan, how string) string {
-	return cache.Key("role-session", how, Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial,
-		p.RoleARN, p.ExternalID, p.RoleSessionName, secs(p.RoleDuration), secs(p.SessionDuration))
+// Keys are the cache keys of a plan's sessions.
+type Keys struct {
+	// Session is the key of the session Get returns.
+	Session string
+	// MFA is the key of the MFA session (GetSessionToken) the plan's
+	// session is or is minted from: equal to Session on the SessionToken
+	// path, "" on the paths that have none (RoleWithMFA, Role).
+	MFA string
+}
+
+// Keys returns the cache keys Get uses for p: the one place they are made,
+// so list, clear and explain find exactly the sessions Get keeps.
+func (g *Getter) Keys(p *profile.Plan) Keys {
+	mfa := cache.Key("mfa-session", Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial, secs(p.SessionDuration))
+	role := func(how string) string {
+		return cache.Key("role-session", how, Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial,
+			p.RoleARN, p.ExternalID, p.RoleSessionName, secs(p.RoleDuration), secs(p.SessionDuration))
+	}
+	switch p.Path {
+	case profile.SessionToken:
+		return Keys{Session: mfa, MFA: mfa}
+	case profile.ChainedRole:
+		return Keys{Session: role("chained"), MFA: mfa}
+	case profile.RoleWithMFA:
+		return Keys{Session: role("mfa")}
+	default:
+		return Keys{Session: role("plain")}
+	}
+}
+
+// Cached returns the session Get would serve for p from the cache, without
+// any STS call, lock or code, whether or not it is still usable; found is
+// false when the cache has none (or only a corrupt file). An unsafe cache
+// file is an error.
+func (g *Getter) Cached(p *profile.Plan) (s cache.Session, found bool, err error) {
+	return g.load(g.Keys(p).Session)
+}
+
+func (g *Getter) load(key string) (cache.Session, bool, error) {
+	s, err := g.Store.Load(key)
+	if errors.Is(err, cache.ErrNotFound) {
+		return cache.Session{}, false, nil
+	}
+	if err != nil {
+		return cache.Session{}, false, err
+	}
+	return s, true, nil
 }
 
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }

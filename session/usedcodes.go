@@ -1,0 +1,311 @@
+package session
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/awsmfa/awsmfa/cache"
+)
+
+// step is the RFC 6238 time step of AWS virtual MFA devices.
+const step = 30 * time.Second
+
+// ErrCodeUsed is returned when the only code a source can give (--code,
+// --code -) is the one STS accepted last on that device: AWS would refuse it.
+var ErrCodeUsed = errors.New("that code was used already; wait for the next one")
+
+// UsedCodesFile is the name of the used-step file in the cache directory.
+// It has no .json suffix so cache.Store.List never takes it for a session.
+const UsedCodesFile = "used-mfa-steps"
+
+// UsedCodes remembers, for each MFA device, the 30-second time step and a
+// hash of the last code STS accepted, so that no code is ever sent twice on
+// one device: AWS accepts each code once, and a second STS call with the
+// same code fails with "invalid MFA one time pass code" (the Terraform
+// several-providers failure).
+//
+// The file is JSON, mode 0600, in the private cache directory, replaced
+// atomically. It holds no secret: a code is worthless once used, and it is
+// stored only as a SHA-256 hash anyway. A lock file beside it ("…lock")
+// serialises getting, sending and recording a code per cache directory, so
+// two processes that need a code for the same device at once (an MFA
+// session and a long role session, which have different cache keys) never
+// send the same one.
+type UsedCodes struct {
+	// Path is the file; see UsedCodesFile.
+	Path string
+	// Notify receives the one-line notices of a wait or a refused code
+	// (stderr in the command); nil discards them.
+	Notify io.Writer
+	// Sleep waits for d or until ctx is done; nil means a real timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// usedStep is one device's record.
+type usedStep struct {
+	Step int64  `json:"step"`        // Unix time / 30 s when the code was obtained
+	Hash string `json:"code_sha256"` // codeHash(device, code)
+}
+
+type usedFile struct {
+	Devices map[string]usedStep `json:"devices"`
+}
+
+// renewal is what a code source can do when its code was used already.
+type renewal int
+
+const (
+	refuse   renewal = iota // a fixed code (--code): refuse it
+	askAgain                // a person types it: say so and ask again
+	waitNext                // it computes the current code: wait for the next step
+)
+
+// renewalOf says how src gets a code for a later step. Sources that compute
+// the current code (TOTP, mfa_process) can be waited on; the terminal can be
+// asked again; anything else only gives what it was given.
+func renewalOf(src CodeSource) renewal {
+	switch s := src.(type) {
+	case SeedGuard:
+		return renewalOf(s.Next)
+	case *SeedGuard:
+		return renewalOf(s.Next)
+	case TOTP, *TOTP, Process, *Process:
+		return waitNext
+	case TTYPrompt, *TTYPrompt:
+		return askAgain
+	}
+	return refuse
+}
+
+func codeHash(device, code string) string {
+	h := sha256.Sum256([]byte("awsmfa used code\x00" + device + "\x00" + code))
+	return hex.EncodeToString(h[:])
+}
+
+func stepAt(t time.Time) int64 { return t.Unix() / int64(step/time.Second) }
+
+// withCode gets a code for device that STS has not accepted before, calls
+// send with it, and records it once send succeeds. Without g.Used it only
+// gets the code and sends it.
+func (g *Getter) withCode(ctx context.Context, device string, send func(code string) (cache.Session, error)) (cache.Session, error) {
+	src := g.codes()
+	if _, none := src.(NoCode); none || g.Used == nil {
+		code, err := src.Code(ctx, device)
+		if err != nil {
+			return cache.Session{}, err
+		}
+		return send(code)
+	}
+	u := g.Used
+	unlock, err := u.lock(ctx)
+	if err != nil {
+		return cache.Session{}, err
+	}
+	defer unlock()
+	code, at, err := u.fresh(ctx, src, device, g.now)
+	if err != nil {
+		return cache.Session{}, err
+	}
+	s, err := send(code)
+	if err != nil {
+		return s, err
+	}
+	if err := u.record(device, at, code); err != nil {
+		g.log().Warn(fmt.Sprintf("could not record the used MFA code, so the next run may not wait for a new one: %v", err))
+	}
+	return s, nil
+}
+
+// fresh asks src for a code that is not the last one STS accepted on
+// device, waiting for the next time step or asking again as src allows.
+// It returns the code and the step it was obtained in.
+func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, now func() time.Time) (string, int64, error) {
+	last, known, err := u.last(device)
+	if err != nil {
+		return "", 0, err
+	}
+	kind := renewalOf(src)
+	const tries = 3
+	for try := 1; ; try++ {
+		if known && kind == waitNext && stepAt(now()) <= last.Step {
+			if err := u.waitFor(ctx, last.Step+1, device, now); err != nil {
+				return "", 0, err
+			}
+		}
+		code, err := src.Code(ctx, device)
+		if err != nil {
+			return "", 0, err
+		}
+		cur := stepAt(now())
+		// The same six digits two or more steps apart are a different
+		// code (AWS accepts a step either side of now, no more).
+		if !known || codeHash(device, code) != last.Hash || cur-last.Step > 2 {
+			return code, cur, nil
+		}
+		switch {
+		case kind == refuse:
+			return "", 0, ErrCodeUsed
+		case try >= tries:
+			return "", 0, fmt.Errorf("%w (got it %d times)", ErrCodeUsed, tries)
+		case kind == askAgain:
+			u.notify("awsmfa: %v\n", ErrCodeUsed)
+		default:
+			// The source's clock lags ours: its code is still the old
+			// one. Give it the step after the one we just saw.
+			last.Step = cur
+		}
+	}
+}
+
+// waitFor sleeps until step next begins, saying why.
+func (u *UsedCodes) waitFor(ctx context.Context, next int64, device string, now func() time.Time) error {
+	d := time.Unix(next*int64(step/time.Second), 0).Sub(now())
+	if d <= 0 {
+		return nil
+	}
+	// A little past the boundary, so a clock read right after the sleep
+	// is surely in the new step.
+	d += 100 * time.Millisecond
+	u.notify("awsmfa: waiting %ds for the next code of %s (the current one was used already)\n", int((d+time.Second-1)/time.Second), device)
+	sleep := u.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	if err := sleep(ctx, d); err != nil {
+		return fmt.Errorf("stopped waiting for the next MFA code: %w", err)
+	}
+	return nil
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (u *UsedCodes) notify(format string, args ...any) {
+	if u.Notify != nil {
+		fmt.Fprintf(u.Notify, format, args...)
+	}
+}
+
+// lock takes the used-step lock, polling until it is free or ctx is done.
+func (u *UsedCodes) lock(ctx context.Context) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(u.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(u.Path), err)
+	}
+	fl := flock.New(u.Path + ".lock")
+	ok, err := fl.TryLockContext(ctx, 50*time.Millisecond)
+	if err != nil || !ok {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("stopped waiting for another awsmfa that is sending an MFA code: %w", ctx.Err())
+		}
+		return nil, fmt.Errorf("cannot lock %s.lock: %v", u.Path, err)
+	}
+	return func() { fl.Unlock() }, nil
+}
+
+// read returns the file's records; a missing or corrupt file is empty (a
+// corrupt one is replaced by the next record). A file that others may read
+// or write is refused: it decides which codes are sent.
+func (u *UsedCodes) read() (usedFile, error) {
+	f := usedFile{Devices: map[string]usedStep{}}
+	fi, err := os.Lstat(u.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return f, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("cannot read %s: %v", u.Path, err)
+	}
+	if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 {
+		return f, fmt.Errorf("%s is not a private file (mode %v); remove it and awsmfa will make a new one", u.Path, fi.Mode())
+	}
+	b, err := os.ReadFile(u.Path)
+	if err != nil {
+		return f, fmt.Errorf("cannot read %s: %v", u.Path, err)
+	}
+	if json.Unmarshal(b, &f) != nil || f.Devices == nil {
+		return usedFile{Devices: map[string]usedStep{}}, nil
+	}
+	return f, nil
+}
+
+func (u *UsedCodes) last(device string) (usedStep, bool, error) {
+	f, err := u.read()
+	if err != nil {
+		return usedStep{}, false, err
+	}
+	s, ok := f.Devices[device]
+	return s, ok, nil
+}
+
+// record notes that STS accepted code for device in step at. Records older
+// than a day are dropped: by then no code can be replayed.
+func (u *UsedCodes) record(device string, at int64, code string) error {
+	f, err := u.read()
+	if err != nil {
+		return err
+	}
+	for d, s := range f.Devices {
+		if at-s.Step > int64(24*time.Hour/step) {
+			delete(f.Devices, d)
+		}
+	}
+	f.Devices[device] = usedStep{Step: at, Hash: codeHash(device, code)}
+	b, err := json.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomic(u.Path, append(b, '\n'))
+}
+
+// writeAtomic replaces path with b: a 0600 temporary file in the same
+// directory, synced and renamed over it, then the directory synced.
+func writeAtomic(path string, b []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

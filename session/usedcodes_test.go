@@ -1,0 +1,366 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/profile"
+)
+
+// fakeClock is a clock the test moves; the emulator reads the same one, so
+// the TOTP steps of awsmfa and of "AWS" agree.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// rig is one emulator on 127.0.0.1, one cache and one clock, starting in
+// the first second of a TOTP step close to real time (SigV4 signs with the
+// real clock and the emulator allows 5 minutes of skew).
+type rig struct {
+	emu    *stsemu.Server
+	url    string
+	clock  *fakeClock
+	store  *cache.Store
+	dir    string
+	slept  []time.Duration
+	notice bytes.Buffer
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	r := &rig{clock: &fakeClock{t: time.Now().Truncate(30 * time.Second).Add(time.Second)}}
+	r.emu = stsemu.New(stsemu.DemoState())
+	r.emu.SetClock(r.clock.Now)
+	srv := httptest.NewServer(r.emu)
+	t.Cleanup(srv.Close)
+	r.url = srv.URL
+	r.dir = t.TempDir()
+	var err error
+	if r.store, err = cache.Open(filepath.Join(r.dir, "awsmfa"), cache.WithClock(r.clock.Now)); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// getter returns a Getter on the rig; used=false leaves the used-step rule
+// out, to show what it prevents.
+func (r *rig) getter(src CodeSource, used bool) *Getter {
+	g := &Getter{
+		Store:  r.store,
+		Codes:  src,
+		Getenv: func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_STS": r.url}[k] },
+		Now:    r.clock.Now,
+		MinTTL: 10 * time.Minute,
+	}
+	if used {
+		g.Used = &UsedCodes{
+			Path:   filepath.Join(r.store.Dir(), UsedCodesFile),
+			Notify: &r.notice,
+			Sleep: func(_ context.Context, d time.Duration) error {
+				r.slept = append(r.slept, d)
+				r.clock.Advance(d)
+				return nil
+			},
+		}
+	}
+	return g
+}
+
+func (r *rig) code(t *testing.T, at time.Duration) string {
+	t.Helper()
+	c, err := stsemu.Code(stsemu.DemoSeed, r.clock.Now().Add(at))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+var demoKeys = creds.Credentials{AccessKeyID: stsemu.DemoAccessKeyID, SecretAccessKey: stsemu.DemoSecretAccessKey}
+
+// Two plans on the demo device with different cache keys: an MFA session
+// and a long role session (AssumeRole with the code).
+func mfaPlan() *profile.Plan {
+	return &profile.Plan{Name: "mfa", LongTerm: demoKeys, MFASerial: stsemu.DemoSerial,
+		SessionDuration: 12 * time.Hour, Path: profile.SessionToken, Region: "us-east-1"}
+}
+
+func longRolePlan() *profile.Plan {
+	return &profile.Plan{Name: "long", LongTerm: demoKeys, MFASerial: stsemu.DemoSerial,
+		RoleARN: "arn:aws:iam::123456789012:role/demo-long", RoleSessionName: "awsmfa-test",
+		RoleDuration: 2 * time.Hour, Path: profile.RoleWithMFA, Region: "us-east-1"}
+}
+
+// TestUsedStepRule gets two fresh sessions back to back on one device with
+// the TOTP source. With the rule, the second waits for the next step (the
+// wait is the fake clock's, so the test takes no time) and both succeed;
+// without it, the second sends the same code and the emulator, like AWS,
+// refuses the replay. The second row is the proof the first can fail.
+func TestUsedStepRule(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		used      bool
+		wantErr   string
+		wantSleep bool
+	}{
+		{name: "rule", used: true, wantSleep: true},
+		{name: "no rule", used: false, wantErr: "MFA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t)
+			g := r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, tc.used)
+			if _, err := g.Get(context.Background(), mfaPlan()); err != nil {
+				t.Fatalf("first session: %v", err)
+			}
+			r.clock.Advance(5 * time.Second) // same step
+			_, err := g.Get(context.Background(), longRolePlan())
+			if tc.wantErr == "" && err != nil {
+				t.Fatalf("second session: %v", err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("second session: err = %v, want one containing %q", err, tc.wantErr)
+			}
+			if got := len(r.slept) > 0; got != tc.wantSleep {
+				t.Fatalf("slept %v, want a wait: %v", r.slept, tc.wantSleep)
+			}
+			if tc.wantSleep {
+				// 1 s into the step, 5 s later: 24 s (and a little) to the next.
+				if d := r.slept[0]; d < 24*time.Second || d > 25*time.Second {
+					t.Errorf("waited %v, want about 24s", d)
+				}
+				want := "awsmfa: waiting 25s for the next code of " + stsemu.DemoSerial + " (the current one was used already)\n"
+				if r.notice.String() != want {
+					t.Errorf("notice = %q, want %q", r.notice.String(), want)
+				}
+			}
+			accepted := 0
+			for _, e := range r.emu.Log() {
+				if e.CodeAccepted {
+					accepted++
+				}
+			}
+			if want := map[bool]int{true: 2, false: 1}[tc.used]; accepted != want {
+				t.Errorf("emulator accepted %d codes, want %d", accepted, want)
+			}
+		})
+	}
+}
+
+// TestUsedCodeSources: what each kind of source does when its code is the
+// one STS accepted last: a fixed code is refused before any STS call, the
+// terminal is asked again, a code from a later step goes through.
+func TestUsedCodeSources(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// second returns the source for the second session, given the
+		// code the first one used and the next step's code.
+		second     func(used, next string) CodeSource
+		wantErr    error
+		wantNotice string
+		wantCalls  int // STS calls in all
+	}{
+		{
+			name:      "--code repeated",
+			second:    func(used, _ string) CodeSource { return StaticCode(used) },
+			wantErr:   ErrCodeUsed,
+			wantCalls: 1,
+		},
+		{
+			name:      "--code - repeated",
+			second:    func(used, _ string) CodeSource { return &ReaderCode{R: strings.NewReader(used + "\n")} },
+			wantErr:   ErrCodeUsed,
+			wantCalls: 1,
+		},
+		{
+			name:      "--code of the next step",
+			second:    func(_, next string) CodeSource { return StaticCode(next) },
+			wantCalls: 2,
+		},
+		{
+			name:       "terminal asks again",
+			second:     func(used, next string) CodeSource { return ttyAnswers(used, next) },
+			wantNotice: "awsmfa: that code was used already; wait for the next one\n",
+			wantCalls:  2,
+		},
+		{
+			name:       "terminal gives up after three used codes",
+			second:     func(used, _ string) CodeSource { return ttyAnswers(used, used, used) },
+			wantErr:    ErrCodeUsed,
+			wantNotice: strings.Repeat("awsmfa: that code was used already; wait for the next one\n", 2),
+			wantCalls:  1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t)
+			used, next := r.code(t, 0), r.code(t, 30*time.Second)
+			if _, err := r.getter(StaticCode(used), true).Get(context.Background(), mfaPlan()); err != nil {
+				t.Fatalf("first session: %v", err)
+			}
+			_, err := r.getter(tc.second(used, next), true).Get(context.Background(), longRolePlan())
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil) != (err == nil) {
+				t.Fatalf("second session: err = %v, want %v", err, tc.wantErr)
+			}
+			if r.notice.String() != tc.wantNotice {
+				t.Errorf("notice = %q, want %q", r.notice.String(), tc.wantNotice)
+			}
+			if got := len(r.emu.Log()); got != tc.wantCalls {
+				t.Errorf("%d STS calls, want %d", got, tc.wantCalls)
+			}
+			if len(r.slept) != 0 {
+				t.Errorf("waited %v; only sources that compute a code wait", r.slept)
+			}
+		})
+	}
+}
+
+// ttyAnswers is a terminal on which the user types answers, one per
+// question (each question opens the terminal afresh, as /dev/tty is).
+func ttyAnswers(answers ...string) TTYPrompt {
+	var mu sync.Mutex
+	return TTYPrompt{Tries: 1, Open: func() (io.ReadWriteCloser, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(answers) == 0 {
+			return nil, errors.New("no more answers")
+		}
+		a := answers[0]
+		answers = answers[1:]
+		return &fakeTTY{Reader: strings.NewReader(a + "\n")}, nil
+	}}
+}
+
+type fakeTTY struct {
+	io.Reader
+	out bytes.Buffer
+}
+
+func (f *fakeTTY) Write(p []byte) (int, error) { return f.out.Write(p) }
+func (f *fakeTTY) Close() error                { return nil }
+
+// TestUsedCodesFile: the record is private, written atomically, holds no
+// code in clear; a corrupt file counts as empty and an unsafe one is
+// refused with what to do.
+func TestUsedCodesFile(t *testing.T) {
+	dir := t.TempDir()
+	u := &UsedCodes{Path: filepath.Join(dir, UsedCodesFile)}
+	const dev, code = "arn:aws:iam::123456789012:mfa/me", "424242"
+	if err := u.record(dev, 1000, code); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(u.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(u.Path)
+	if strings.Contains(string(b), code) {
+		t.Errorf("the file holds the code in clear:\n%s", b)
+	}
+	if got, ok, err := u.last(dev); err != nil || !ok || got.Step != 1000 || got.Hash != codeHash(dev, code) {
+		t.Errorf("last = %+v, %v, %v", got, ok, err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("files left beside it: %v", ents)
+	}
+
+	// A record a day older than the newest is dropped.
+	if err := u.record("other", 1000+3000, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := u.last(dev); ok {
+		t.Error("a day-old record was kept")
+	}
+
+	if err := os.WriteFile(u.Path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := u.last(dev); ok || err != nil {
+		t.Errorf("corrupt file: ok=%v err=%v, want empty", ok, err)
+	}
+	if err := os.Chmod(u.Path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := u.last(dev); err == nil || !strings.Contains(err.Error(), "remove it") {
+		t.Errorf("group-readable file: err = %v, want a refusal saying what to do", err)
+	}
+}
+
+func TestRenewalOf(t *testing.T) {
+	for _, tc := range []struct {
+		src  CodeSource
+		want renewal
+	}{
+		{StaticCode("123456"), refuse},
+		{&ReaderCode{}, refuse},
+		{NoCode{}, refuse},
+		{TTYPrompt{}, askAgain},
+		{Process{}, waitNext},
+		{TOTP{}, waitNext},
+		{SeedGuard{Next: TOTP{}}, waitNext},
+		{SeedGuard{Next: TTYPrompt{}}, askAgain},
+	} {
+		if got := renewalOf(tc.src); got != tc.want {
+			t.Errorf("renewalOf(%T) = %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
+
+// TestCachedUsesGetsKeys: Cached finds exactly what Get stored, for every
+// path, and nothing before.
+func TestCachedUsesGetsKeys(t *testing.T) {
+	r := newRig(t)
+	for _, p := range []*profile.Plan{
+		mfaPlan(),
+		longRolePlan(),
+		{Name: "chained", LongTerm: demoKeys, MFASerial: stsemu.DemoSerial, RoleARN: "arn:aws:iam::123456789012:role/demo-admin",
+			RoleSessionName: "awsmfa-test", RoleDuration: time.Hour, SessionDuration: 12 * time.Hour, Path: profile.ChainedRole},
+		{Name: "plain", LongTerm: demoKeys, RoleARN: "arn:aws:iam::123456789012:role/demo-external", ExternalID: stsemu.DemoExternalID,
+			RoleSessionName: "awsmfa-test", RoleDuration: time.Hour, Path: profile.Role},
+	} {
+		t.Run(p.Name, func(t *testing.T) {
+			g := r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true)
+			if _, found, err := g.Cached(p); found || err != nil {
+				t.Fatalf("before Get: found=%v err=%v", found, err)
+			}
+			res, err := g.Get(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, found, err := g.Cached(p)
+			if !found || err != nil || s.Credentials.AccessKeyID != res.Credentials.AccessKeyID {
+				t.Fatalf("after Get: %v, found=%v, err=%v; want %s", s.Credentials.AccessKeyID, found, err, res.Credentials.AccessKeyID)
+			}
+			k := g.Keys(p)
+			if (k.MFA != "") != (p.Path == profile.SessionToken || p.Path == profile.ChainedRole) {
+				t.Errorf("Keys = %+v for path %v", k, p.Path)
+			}
+		})
+	}
+}
