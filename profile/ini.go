@@ -158,14 +158,26 @@ func (l *lexer) fail(err *lineError) tokenKind {
 	return 0
 }
 
-// quoteLine shows a line in an error message, shortened if long. It is only
-// used for lines that failed to parse, never for values.
+// quoteLine shows a line that failed to parse in an error message. A
+// malformed line may be a pasted secret, so only a section header is shown
+// (shortened if long); of any other line, only the key before its '=' or
+// ':', else only its length.
 func quoteLine(b string) string {
 	const max = 60
-	if len(b) > max {
-		return fmt.Sprintf("%q…", b[:max])
+	if strings.HasPrefix(b, "[") {
+		if len(b) > max {
+			return fmt.Sprintf("%q…", b[:max])
+		}
+		return fmt.Sprintf("%q", b)
 	}
-	return fmt.Sprintf("%q", b)
+	if d := indexDelim(b); d >= 0 {
+		key := trimRight(b[:d])
+		if len(key) > max {
+			key = key[:max]
+		}
+		return fmt.Sprintf("%q", key+" "+string(b[d])+" …")
+	}
+	return fmt.Sprintf("a line of %d characters (not shown: it may hold a secret)", len(b))
 }
 
 // isBlank reports whether c is white space as Python's str.strip sees it

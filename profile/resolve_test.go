@@ -722,13 +722,15 @@ func TestSyntaxErrors(t *testing.T) {
 	}{
 		{"unclosed section header", "[default]\nregion = us-east-1\n\n# dev\n\n\n[profile dev\nmfa_serial = x\n", "",
 			`~/.aws/config:7: unclosed section header "[profile dev"`},
-		{"key before any section", "region = us-east-1\n[default]\n", "", `~/.aws/config:1: "region = us-east-1" comes before any [section] header`},
-		{"line with no delimiter", "[default]\nregion us-east-1\n", "", `~/.aws/config:2: "region us-east-1" is not a [section] header or a key = value line`},
-		{"empty key", "[default]\n = x\n", "", `~/.aws/config:2: "= x" has no key before the '='`},
+		{"key before any section", "region = us-east-1\n[default]\n", "", `~/.aws/config:1: "region = …" comes before any [section] header`},
+		{"line with no delimiter", "[default]\nregion us-east-1\n", "", `~/.aws/config:2: a line of 16 characters (not shown: it may hold a secret) is not a [section] header or a key = value line`},
+		{"empty key", "[default]\n = x\n", "", `~/.aws/config:2: " = …" has no key before the '='`},
 		{"empty header", "[default]\n[]\n", "", "~/.aws/config:2: empty section header []"},
-		{"credentials file too", "", "[base]\naws_access_key_id\n", `~/.aws/credentials:2: "aws_access_key_id" is not a [section] header`},
+		{"credentials file too", "", "[base]\naws_access_key_id\n", `~/.aws/credentials:2: a line of 17 characters (not shown: it may hold a secret) is not a [section] header`},
+		{"a pasted secret is not shown", "", "[base]\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", `~/.aws/credentials:2: a line of 40 characters (not shown: it may hold a secret)`},
+		{"a value before any section is not shown", "", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[base]\n", `~/.aws/credentials:1: "aws_secret_access_key = …" comes before`},
 		{"error far from the profile asked for", "[profile dev]\nmfa_serial = " + device + "\n[profile other]\nthis line is broken\n", "",
-			`~/.aws/config:4: "this line is broken" is not`},
+			`~/.aws/config:4: a line of 19 characters (not shown: it may hold a secret) is not`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
