@@ -200,3 +200,12 @@ func DefaultSessionName(username string) string {
 	}
 	return s
 }
+
+// CheckRoleARN says why s is not a role ARN
+// (arn:PARTITION:iam::ACCOUNT:role/PATH/NAME), or returns nil.
+func CheckRoleARN(s string) error {
+	if p := checkRoleARN(s); p != "" {
+		return fmt.Errorf("role %q is not a role ARN: %s\ngive it as arn:aws:iam::123456789012:role/NAME", s, p)
+	}
+	return nil
+}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,6 +25,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
 )
 
@@ -245,23 +245,32 @@ func exists(f *iniedit.File, ans setupAnswers, display string) error {
 	return nil
 }
 
-var (
-	keyIDPattern = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-	roleARN      = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`)
-)
-
 func checkRole(arn string) error {
-	if arn != "" && !roleARN.MatchString(arn) {
-		return fmt.Errorf("role %q is not a role ARN\ngive it as arn:aws:iam::123456789012:role/NAME", arn)
+	if arn == "" {
+		return nil
 	}
-	return nil
+	return profile.CheckRoleARN(arn)
+}
+
+// isKeyID reports whether id looks like an access key ID: 16 to 128
+// capital letters and digits.
+func isKeyID(id string) bool {
+	if len(id) < 16 || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func checkKeyID(id string) error {
 	switch {
 	case strings.HasPrefix(id, "ASIA"):
 		return fmt.Errorf("access key %s is a temporary key (ASIA…)\nsetup needs your IAM user's long-term key (AKIA…), from the IAM console's Security credentials tab", id)
-	case !keyIDPattern.MatchString(id):
+	case !isKeyID(id):
 		return fmt.Errorf("%q is not an access key ID\nit is 20 capital letters and digits starting with AKIA, from the IAM console's Security credentials tab", id)
 	}
 	return nil
