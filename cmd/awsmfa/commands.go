@@ -13,5 +13,8 @@ func (a *app) commands() []*cli.Command {
 		a.credentialProcessCommand(),
 		a.setupCommand(),
 		a.writeCommand(),
+		a.listCommand(),
+		a.clearCommand(),
+		a.explainCommand(),
 	}
 }

@@ -168,14 +168,26 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 			Log:    log,
 			MinTTL: minTTL,
 			Force:  c.Bool("force"),
+			// The used-step rule: never send one code twice on a device.
+			Used: &session.UsedCodes{Path: filepath.Join(store.Dir(), session.UsedCodesFile), Notify: a.stderr},
 		},
 	}, nil
 }
 
 // codeSource picks where an MFA code comes from: --code, then mfa_process,
-// then a question on the terminal (for the hook, only when
-// AWSMFA_HOOK_MFA allows it).
+// then the built-in TOTP generator when AWSMFA_TOTP_SEED or
+// AWSMFA_TOTP_SEED_PROCESS is set, then a question on the terminal (for the
+// hook, only when AWSMFA_HOOK_MFA allows it). Every source but NoCode is
+// behind a SeedGuard: a TOTP seed in the credentials file is refused.
 func (a *app) codeSource(c *cli.Context, plan *profile.Plan, hook bool) (session.CodeSource, error) {
+	src, err := a.codeSourceUnguarded(c, plan, hook)
+	if _, none := src.(session.NoCode); err != nil || none {
+		return src, err
+	}
+	return session.SeedGuard{CredentialsFile: plan.Files.Credentials, Shown: a.tilde(plan.Files.Credentials), Next: src}, nil
+}
+
+func (a *app) codeSourceUnguarded(c *cli.Context, plan *profile.Plan, hook bool) (session.CodeSource, error) {
 	switch code := c.String("code"); {
 	case code == "-":
 		return &session.ReaderCode{R: a.stdin}, nil
@@ -186,6 +198,14 @@ func (a *app) codeSource(c *cli.Context, plan *profile.Plan, hook bool) (session
 		return session.StaticCode(code), nil
 	case plan.MFAProcess != "":
 		return session.Process{Command: plan.MFAProcess, Stderr: a.stderr}, nil
+	case a.getenv(session.EnvTOTPSeed) != "" || a.getenv(session.EnvTOTPSeedProcess) != "":
+		return session.TOTP{
+			Seed:        a.getenv(session.EnvTOTPSeed),
+			SeedProcess: a.getenv(session.EnvTOTPSeedProcess),
+			Env:         a.environ(),
+			Stderr:      a.stderr,
+			Now:         a.now,
+		}, nil
 	}
 	if hook {
 		switch mode := a.getenv("AWSMFA_HOOK_MFA"); mode {

@@ -92,6 +92,7 @@ func scriptParams() testscript.Params {
 				"DEMO_KEY":                    stsemu.DemoAccessKeyID,
 				"DEMO_SECRET":                 stsemu.DemoSecretAccessKey,
 				"DEMO_SERIAL":                 stsemu.DemoSerial,
+				"DEMO_SEED":                   stsemu.DemoSeed,
 				"NOMFA_KEY":                   stsemu.DemoNoMFAAccessKeyID,
 				"NOMFA_SECRET":                stsemu.DemoNoMFASecretAccessKey,
 			} {

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/profile"
+	"github.com/awsmfa/awsmfa/session"
+)
+
+func (a *app) explainCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "explain",
+		Usage:     "show a profile's STS path and why, its durations, where each setting came from, and its cached sessions",
+		ArgsUsage: "PROFILE",
+		Description: `Takes the same flags as env, so 'awsmfa explain dev --duration 7200'
+   shows what 'awsmfa env dev --duration 7200' would do. Nothing is fetched
+   and no secret is shown.`,
+		Flags:  sessionFlags(),
+		Action: a.explain,
+	}
+}
+
+func (a *app) explain(c *cli.Context) error {
+	if c.NArg() > 1 {
+		return fmt.Errorf("explain takes one profile, got %d arguments", c.NArg())
+	}
+	req, err := a.request(c, false)
+	if err != nil {
+		return err
+	}
+	codes := req.getter.Codes
+	p := req.plan
+	g, err := a.lookup()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "profile %s (%s layout, keys in [%s])\n", p.Name, p.Layout, p.KeysFrom)
+	fmt.Fprintf(&b, "STS path: %s\n  %s\n", p.Path, p.Describe())
+
+	fmt.Fprintf(&b, "durations:\n")
+	if p.Path == profile.SessionToken || p.Path == profile.ChainedRole {
+		fmt.Fprintf(&b, "  MFA session (GetSessionToken)  %s\n", p.SessionDuration)
+	}
+	if p.Path != profile.SessionToken {
+		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", p.RoleDuration)
+	}
+	fmt.Fprintf(&b, "  refresh margin                 %s\n", req.minTTL)
+
+	fmt.Fprintf(&b, "settings:\n")
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	for _, s := range p.Settings() {
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", s.Key, s.Value, a.origin(s.Origin))
+	}
+	w.Flush()
+
+	if p.MFASerial != "" {
+		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))
+	}
+
+	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(g.Store.Dir()))
+	keys := g.Keys(p)
+	now := a.now()
+	if keys.MFA == "" || keys.MFA == keys.Session {
+		what := "role session"
+		if keys.MFA != "" {
+			what = "MFA session"
+		}
+		fmt.Fprintf(&b, "  %s  %s\n", what, sessionState(g.Store, keys.Session, now, req.minTTL))
+	} else {
+		fmt.Fprintf(&b, "  role session  %s\n", sessionState(g.Store, keys.Session, now, req.minTTL))
+		fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(g.Store, keys.MFA, now, req.minTTL))
+	}
+	_, err = fmt.Fprint(a.stdout, b.String())
+	return err
+}
+
+// origin shows where a setting came from, with the home directory as ~.
+func (a *app) origin(o profile.Origin) string {
+	if o.File != "" {
+		return a.tilde(o.File) + ":" + strconv.Itoa(o.Line)
+	}
+	return o.String()
+}
+
+// sessionState describes the session under key: its access key id (never
+// the secret), its expiry and when it will be refreshed.
+func sessionState(store *cache.Store, key string, now time.Time, margin time.Duration) string {
+	short := key
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	s, err := store.Load(key)
+	switch {
+	case errors.Is(err, cache.ErrNotFound):
+		return "none (key " + short + ")"
+	case err != nil:
+		return "unreadable: " + firstLine(err)
+	}
+	exp := s.Credentials.Expiration.UTC()
+	left := exp.Sub(now)
+	if left <= 0 {
+		return fmt.Sprintf("expired at %s (%s, key %s)", exp.Format(time.RFC3339), s.Credentials.AccessKeyID, short)
+	}
+	state := "valid"
+	if !s.Usable(now, margin) {
+		state = "due for refresh"
+	}
+	return fmt.Sprintf("%s, %s left, expires %s, refresh from %s (%s, key %s)", state, shortLeft(left),
+		exp.Format(time.RFC3339), s.RefreshAt(margin).UTC().Format(time.RFC3339), s.Credentials.AccessKeyID, short)
+}
+
+// codeSourceName says where a code would come from, without the code.
+func codeSourceName(src session.CodeSource) string {
+	switch s := src.(type) {
+	case session.SeedGuard:
+		return codeSourceName(s.Next)
+	case session.StaticCode:
+		return "--code"
+	case *session.ReaderCode:
+		return "--code - (standard input)"
+	case session.Process:
+		return "mfa_process: " + s.Command
+	case session.TOTP:
+		if s.Seed != "" {
+			return "the built-in TOTP generator, seed from " + session.EnvTOTPSeed
+		}
+		return "the built-in TOTP generator, seed from " + session.EnvTOTPSeedProcess + ": " + s.SeedProcess
+	case session.TTYPrompt:
+		return "a question on the terminal (/dev/tty)"
+	case session.NoCode:
+		return "nowhere (asking is off)"
+	}
+	return fmt.Sprintf("%T", src)
+}
