@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -39,7 +38,7 @@ func (a *app) hook(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	bin, err := selfPath()
+	bin, err := a.selfPath()
 	if err != nil {
 		return err
 	}
@@ -48,16 +47,20 @@ func (a *app) hook(c *cli.Context) error {
 }
 
 // selfPath is the absolute path the hook runs awsmfa by: the awsmfa found in
-// PATH when that is this very binary (a package manager's stable symlink
+// $PATH when that is this very binary (a package manager's stable symlink
 // survives upgrades, where the resolved path would not), else this binary.
-func selfPath() (string, error) {
+func (a *app) selfPath() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("cannot find the awsmfa binary for the hook to run: %v", err)
 	}
-	if p, err := exec.LookPath("awsmfa"); err == nil {
-		if abs, err := filepath.Abs(p); err == nil && sameFile(abs, exe) {
-			return abs, nil
+	for _, dir := range filepath.SplitList(a.getenv("PATH")) {
+		if !filepath.IsAbs(dir) {
+			continue // a relative PATH entry would break once the shell cd's
+		}
+		p := filepath.Join(dir, "awsmfa")
+		if sameFile(p, exe) {
+			return p, nil
 		}
 	}
 	return exe, nil

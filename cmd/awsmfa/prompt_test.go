@@ -73,18 +73,36 @@ func TestPromptCommand(t *testing.T) {
 }
 
 func TestHookCommand(t *testing.T) {
-	// The hook runs this very binary, by its PATH name when PATH finds it
-	// (testscript's TestMain puts it there).
-	exe, err := selfPath()
+	// The hook runs this very binary: by its name in $PATH when that is
+	// the same file (a stable symlink), else by its own path.
+	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	self, _ := os.Executable()
-	if !filepath.IsAbs(exe) || !sameFile(exe, self) {
-		t.Fatalf("selfPath() = %q, want an absolute path to %s", exe, self)
+	link := filepath.Join(t.TempDir(), "awsmfa")
+	if err := os.Symlink(exe, link); err != nil {
+		t.Fatal(err)
 	}
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "awsmfa"), []byte("#!/bin/sh\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	paths := []struct{ path, want string }{
+		{"", exe},
+		{other, exe},               // an awsmfa that is not this one
+		{"relative:" + other, exe}, // relative entries are not used
+		{other + ":" + filepath.Dir(link), link},
+	}
+	for _, p := range paths {
+		a := &app{getenv: func(k string) string { return map[string]string{"PATH": p.path}[k] }}
+		if got, err := a.selfPath(); err != nil || got != p.want {
+			t.Errorf("PATH=%q: selfPath() = %q, %v; want %q", p.path, got, err, p.want)
+		}
+	}
+	env := map[string]string{"PATH": filepath.Dir(link)}
+	exe = link
 	for _, shell := range shellinit.Names() {
-		status, stdout, stderr := runShellCmd(nil, time.Now(), "hook", shell)
+		status, stdout, stderr := runShellCmd(env, time.Now(), "hook", shell)
 		sh, _ := shellinit.Lookup(shell)
 		if status != 0 || stderr != "" || stdout != sh.Hook(exe) {
 			t.Errorf("hook %s: status %d, stderr %q, and stdout is not the %s hook running %s", shell, status, stderr, shell, exe)
