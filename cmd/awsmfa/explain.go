@@ -48,12 +48,12 @@ func (a *app) explain(c *cli.Context) error {
 
 	fmt.Fprintf(&b, "durations:\n")
 	if p.Path == profile.SessionToken || p.Path == profile.ChainedRole {
-		fmt.Fprintf(&b, "  MFA session (GetSessionToken)  %s\n", p.SessionDuration)
+		fmt.Fprintf(&b, "  MFA session (GetSessionToken)  %s\n", span(p.SessionDuration))
 	}
 	if p.Path != profile.SessionToken {
-		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", p.RoleDuration)
+		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", span(p.RoleDuration))
 	}
-	fmt.Fprintf(&b, "  refresh margin                 %s\n", req.minTTL)
+	fmt.Fprintf(&b, "  refresh margin                 %s (--min-ttl)\n", span(req.minTTL))
 
 	fmt.Fprintf(&b, "settings:\n")
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
@@ -140,4 +140,23 @@ func codeSourceName(src session.CodeSource) string {
 		return "nowhere (asking is off)"
 	}
 	return fmt.Sprintf("%T", src)
+}
+
+// span shows a duration as people write it: "12h", "1h30m", "15m", "90s".
+func span(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d <= 0 {
+		return "0s"
+	}
+	out := ""
+	if h := d / time.Hour; h > 0 {
+		out += strconv.Itoa(int(h)) + "h"
+	}
+	if m := d % time.Hour / time.Minute; m > 0 {
+		out += strconv.Itoa(int(m)) + "m"
+	}
+	if s := d % time.Minute / time.Second; s > 0 {
+		out += strconv.Itoa(int(s)) + "s"
+	}
+	return out
 }
