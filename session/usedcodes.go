@@ -69,10 +69,11 @@ type renewal int
 const (
 	refuse   renewal = iota // a fixed code (--code): refuse it
 	askAgain                // a person types it: say so and ask again
-	waitNext                // it computes the current code: wait for the next step
+	waitNext                // a command prints the current code: wait for the next step, then run it
+	compute                 // we compute it (TOTP): compute first, so a bad seed fails at once, then wait
 )
 
-// renewalOf says how src gets a code for a later step. Sources that compute
+// renewalOf says how src gets a code for a later step. Sources that give
 // the current code (TOTP, mfa_process) can be waited on; the terminal can be
 // asked again; anything else only gives what it was given.
 func renewalOf(src CodeSource) renewal {
@@ -81,7 +82,9 @@ func renewalOf(src CodeSource) renewal {
 		return renewalOf(s.Next)
 	case *SeedGuard:
 		return renewalOf(s.Next)
-	case TOTP, *TOTP, Process, *Process:
+	case TOTP, *TOTP:
+		return compute
+	case Process, *Process:
 		return waitNext
 	case TTYPrompt, *TTYPrompt:
 		return askAgain
@@ -149,6 +152,12 @@ func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, no
 			return "", 0, err
 		}
 		cur := stepAt(now())
+		if known && kind == compute && cur <= last.Step {
+			if err := u.waitFor(ctx, last.Step+1, device, now); err != nil {
+				return "", 0, err
+			}
+			continue
+		}
 		// The same six digits two or more steps apart are a different
 		// code (AWS accepts a step either side of now, no more).
 		if !known || codeHash(device, code) != last.Hash || cur-last.Step > 2 {

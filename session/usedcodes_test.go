@@ -322,8 +322,9 @@ func TestRenewalOf(t *testing.T) {
 		{NoCode{}, refuse},
 		{TTYPrompt{}, askAgain},
 		{Process{}, waitNext},
-		{TOTP{}, waitNext},
-		{SeedGuard{Next: TOTP{}}, waitNext},
+		{TOTP{}, compute},
+		{SeedGuard{Next: TOTP{}}, compute},
+		{SeedGuard{Next: Process{}}, waitNext},
 		{SeedGuard{Next: TTYPrompt{}}, askAgain},
 	} {
 		if got := renewalOf(tc.src); got != tc.want {

@@ -130,10 +130,11 @@ func codeSourceName(src session.CodeSource) string {
 	case session.Process:
 		return "mfa_process: " + s.Command
 	case session.TOTP:
+		// The seed command is not shown: it might hold the seed itself.
 		if s.Seed != "" {
 			return "the built-in TOTP generator, seed from " + session.EnvTOTPSeed
 		}
-		return "the built-in TOTP generator, seed from " + session.EnvTOTPSeedProcess + ": " + s.SeedProcess
+		return "the built-in TOTP generator, seed from " + session.EnvTOTPSeedProcess
 	case session.TTYPrompt:
 		return "a question on the terminal (/dev/tty)"
 	case session.NoCode:
