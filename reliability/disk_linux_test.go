@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -80,9 +81,11 @@ func TestReadOnlyCache(t *testing.T) {
 
 // TestFullDisk puts the cache on a 16 KiB tmpfs, caches a session, lets it
 // expire and fills the file system. The refresh gets a new session from
-// STS but cannot write it: awsmfa must fail with a clear error, print
-// nothing for eval, and leave the previous session file byte-identical
-// with no temporary file behind.
+// STS but cannot write it. Its MFA code is spent by then, so awsmfa hands
+// the session out (exit 0, the complete export on stdout) and says on
+// stderr that it could not be cached and why. The previous session file
+// must stay byte-identical, with no temporary file left behind, and no
+// secret may reach stderr.
 func TestFullDisk(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -90,12 +93,24 @@ func TestFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	mount(t, "tmpfs", w.cacheDir, "tmpfs", 0, "size=16k,mode=0700")
-	w.staleDev()
+	old := w.staleDev()
 	before := w.sessions()
 	fill(t, filepath.Join(w.cacheDir, "filler"))
 
 	r := w.run(nil, "env", "--shell", "bash", "dev")
-	checkClearError(t, w, r, "no space left on device")
+	t.Logf("awsmfa said:\n%s", r.stderr)
+	if r.exit != 0 {
+		t.Errorf("exit %d, want the new session handed out although it could not be cached", r.exit)
+	}
+	if got := keyID(t, r.stdout); got == old {
+		t.Errorf("printed the expired session %s, want the new one", old)
+	}
+	for _, want := range []string{"could not be cached", "no space left on device"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	checkNoSecrets(t, w, r.stderr)
 	sameFiles(t, w, before)
 	if n := w.emu.Count("GetSessionToken"); n != 1 {
 		t.Errorf("STS saw %d GetSessionToken calls, want 1", n)

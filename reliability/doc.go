@@ -9,8 +9,10 @@
 //     error with every cache file byte-identical and nothing on stdout.
 //   - A process killed with SIGKILL while it holds a session's lock (it is
 //     waiting for its mfa_process) does not block the next one.
-//   - A read-only cache directory and a full disk (a tiny tmpfs) give a
-//     clear error and keep the previous session; these need root (to
+//   - A read-only cache directory gives a clear error before any code is
+//     asked for; on a full disk (a tiny tmpfs) the new session, whose code
+//     is spent, is handed out with a warning that it was not cached. Both
+//     keep the previous session file byte-identical. These need root (to
 //     mount) and skip without it, unless AWSMFA_REQUIRE_ALL=1.
 //   - A symbolic link where a session or lock file should be is refused,
 //     and nothing is read or written through it.

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/session"
 )
 
 // helperEnv selects what the test binary does when a profile's
@@ -303,10 +304,17 @@ func (w *world) expire() {
 // staleDev gives the world a cached session for dev that has expired, then
 // moves the emulator to the next TOTP step (so a new code is not a replay)
 // and empties its log. It returns the expired session's key id.
+//
+// awsmfa records the time step of the last code STS accepted and waits for
+// the next step rather than send a code twice; as the session now looks 12
+// hours old, that record goes too (else every test would wait up to 30 s).
 func (w *world) staleDev() string {
 	w.t.Helper()
 	old := keyID(w.t, w.envDev())
 	w.expire()
+	if err := os.Remove(filepath.Join(w.store(), session.UsedCodesFile)); err != nil && !os.IsNotExist(err) {
+		w.t.Fatal(err)
+	}
 	w.emu.Advance(30 * time.Second)
 	w.emu.Reset()
 	return old
@@ -355,7 +363,7 @@ func (w *world) tempFiles() []string {
 	var left []string
 	for _, e := range ents {
 		n := e.Name()
-		if n == "markers" || strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".lock") {
+		if n == "markers" || n == session.UsedCodesFile || strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".lock") {
 			continue
 		}
 		left = append(left, n)
