@@ -133,12 +133,6 @@ func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, fo
 // cached is Store.Fetch with a debug line saying where the session came from.
 func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (cache.Session, bool, error) {
 	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
-	if errors.Is(err, cache.ErrNotSaved) {
-		// The session is good, only the disk failed: use it rather than
-		// waste the code, and say why the next run will ask again.
-		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS again: %v", err))
-		err = nil
-	}
 	if err != nil {
 		return s, false, err
 	}
