@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/adrg/xdg"
@@ -71,6 +72,9 @@ func (a *app) logger(c *cli.Context) (*slog.Logger, error) {
 		lvl = slog.LevelError
 	default:
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", c.String("log-level"))
+	}
+	if lvl >= slog.LevelWarn {
+		return slog.New(&plainHandler{mu: new(sync.Mutex), w: a.stderr, level: lvl}), nil
 	}
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: lvl})), nil
 }
