@@ -56,7 +56,8 @@ export XDG_CACHE_HOME=$tmp/cache AWS_ENDPOINT_URL_STS=$url AWS_ENDPOINT_URL_IAM=
 export PATH=$bin:$PATH
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWSMFA_MIN_TTL
 
-say() { printf '\n\033[1m# %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+say() { printf '\n%s# %s%s\n' "$bold" "$*" "$plain"; }
 run() { printf '$ %s\n' "$*"; eval "$*"; }
 counters() { # the emulator's per-action counters, over plain bash /dev/tcp
   local port=${url##*:}
@@ -85,10 +86,13 @@ counters
 say "Into the current shell, with the time left for the prompt"
 run 'eval "$(awsmfa env admin)"; awsmfa prompt'
 
-if command -v aws >/dev/null; then
+# The AWS CLI v2 is Debian's /usr/bin/aws; an older aws may come first in PATH.
+aws=aws
+[ -x /usr/bin/aws ] && aws=/usr/bin/aws
+if command -v "$aws" >/dev/null; then
   say "exec runs one command with the session; the AWS CLI v2 is a real client"
-  run "awsmfa exec demo -- aws sts get-caller-identity --endpoint-url $url --output text --query Arn"
-  run "awsmfa exec admin -- aws sts get-caller-identity --endpoint-url $url --output text --query Arn"
+  run "awsmfa exec demo -- $aws sts get-caller-identity --endpoint-url $url --output text --query Arn"
+  run "awsmfa exec admin -- $aws sts get-caller-identity --endpoint-url $url --output text --query Arn"
 else
   say "exec runs one command with the session"
   run "awsmfa exec admin -- sh -c 'echo \$AWS_ACCESS_KEY_ID'"
