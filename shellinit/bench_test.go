@@ -139,6 +139,37 @@ func BenchmarkPromptHook(b *testing.B) {
 		}
 	}
 	summary.WriteString("\n")
+	// In-shell loops on the same shells (kind "hook"): the not-due path
+	// called N times in a row, against an empty function and a bare loop,
+	// timed by the shell's own CPU time. Far less noisy than the prompt
+	// round trip on a busy machine; it times exactly the shell code.
+	summary.WriteString("in-shell loops, µs per call (shell CPU time):\n")
+	fmt.Fprintf(&summary, "%-5s %12s %12s %12s\n", "shell", "empty func", "hook", "hook-empty")
+	for i := 0; i < len(configs); i += 4 {
+		hook := configs[i+2]
+		n := 20000
+		loop := func(body string) string { return fmt.Sprintf("for ((i=0;i<%d;i++)); do %s; done", n, body) }
+		define := "_noop() { :; }"
+		if hook.shell == "fish" {
+			n = 5000
+			loop = func(body string) string { return fmt.Sprintf("for i in (seq %d); %s; end", n, body) }
+			define = "function _noop; end"
+		}
+		hook.sh.Run(define)
+		timeLoop := func(body string) float64 {
+			c0 := cpuTime(b, hook.sh.Pid(), false)
+			hook.sh.Run(loop(body))
+			return us(cpuTime(b, hook.sh.Pid(), false)-c0) / float64(n)
+		}
+		bare, empty := timeLoop(":"), timeLoop("_noop")
+		check := timeLoop(map[bool]string{true: "__awsmfa_hook", false: "_awsmfa_hook"}[hook.shell == "fish"])
+		if starts := f.lines("starts"); len(starts) != 0 {
+			b.Fatalf("%s: the hook started awsmfa in the loop", hook.shell)
+		}
+		b.ReportMetric(check-bare, hook.shell+"-hook-call-µs")
+		fmt.Fprintf(&summary, "%-5s %12.2f %12.2f %12.2f\n", hook.shell, empty-bare, check-bare, check-empty)
+	}
+
 	// Printed, not logged: the testing package truncates benchmark logs.
 	fmt.Print(summary.String())
 }

@@ -29,8 +29,9 @@ if builtin -q path 2>/dev/null
     function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
         set -q AWSMFA_REFRESH_AT[1]; or return
         # The fast path, with no process: the marker's mtime is the refresh
-        # time, so a negative age means not due yet.
-        set -l age (path mtime -R -- $AWSMFA_MARKER 2>/dev/null)
+        # time, so a negative age means not due yet. (path is silent about a
+        # missing file; no redirection, which would open /dev/null.)
+        set -l age (path mtime -R -- $AWSMFA_MARKER)
         and test $age -lt 0
         and return
         __awsmfa_due
