@@ -47,6 +47,7 @@ type rig struct {
 	clock  *fakeClock
 	store  *cache.Store
 	dir    string
+	mu     sync.Mutex // guards slept and notice
 	slept  []time.Duration
 	notice bytes.Buffer
 }
@@ -80,8 +81,10 @@ func (r *rig) getter(src CodeSource, used bool) *Getter {
 	if used {
 		g.Used = &UsedCodes{
 			Path:   filepath.Join(r.store.Dir(), UsedCodesFile),
-			Notify: &r.notice,
+			Notify: lockedWriter{&r.mu, &r.notice},
 			Sleep: func(_ context.Context, d time.Duration) error {
+				r.mu.Lock()
+				defer r.mu.Unlock()
 				r.slept = append(r.slept, d)
 				r.clock.Advance(d)
 				return nil
@@ -363,5 +366,53 @@ func TestCachedUsesGetsKeys(t *testing.T) {
 				t.Errorf("Keys = %+v for path %v", k, p.Path)
 			}
 		})
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// TestUsedStepConcurrent: two getters (two processes, as far as the lock
+// file is concerned: each takes it through a descriptor of its own) need a
+// code for the same device at once, under different cache keys, so the
+// cache's per-key lock does not serialise them. The used-step lock does:
+// one sends the code of this step, the other waits for the next, and STS
+// accepts both.
+func TestUsedStepConcurrent(t *testing.T) {
+	r := newRig(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, p := range []*profile.Plan{mfaPlan(), longRolePlan()} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true).Get(context.Background(), p)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("session %d: %v", i, err)
+		}
+	}
+	if len(r.slept) != 1 {
+		t.Errorf("waits %v, want exactly one", r.slept)
+	}
+	accepted := 0
+	for _, e := range r.emu.Log() {
+		if e.CodeAccepted {
+			accepted++
+		}
+	}
+	if accepted != 2 {
+		t.Errorf("emulator accepted %d codes, want 2", accepted)
 	}
 }
