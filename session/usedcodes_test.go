@@ -416,3 +416,51 @@ func TestUsedStepConcurrent(t *testing.T) {
 		t.Errorf("emulator accepted %d codes, want 2", accepted)
 	}
 }
+
+// TestUsedStepProcess: an mfa_process gives the current code of its device,
+// so when this step's code was used it is run again only after the next
+// step begins; when its device lags and still shows the used code, awsmfa
+// waits one more step.
+func TestUsedStepProcess(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// prints lists what the command prints on each run, as offsets
+		// from the first session's step.
+		prints    []time.Duration
+		wantWaits int
+	}{
+		{"next step", []time.Duration{30 * time.Second}, 1},
+		{"device lags a step", []time.Duration{0, 30 * time.Second}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t)
+			used := r.code(t, 0)
+			var lines []string
+			for _, d := range tc.prints {
+				lines = append(lines, r.code(t, d))
+			}
+			// Each run prints the first line of the file and drops it.
+			file := filepath.Join(t.TempDir(), "codes")
+			if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.getter(StaticCode(used), true).Get(context.Background(), mfaPlan()); err != nil {
+				t.Fatalf("first session: %v", err)
+			}
+			cmd := `head -n 1 "$F"; tail -n +2 "$F" > "$F.new"; mv "$F.new" "$F"`
+			src := Process{Command: cmd, Env: []string{"F=" + file, "PATH=" + os.Getenv("PATH")}}
+			if _, err := r.getter(src, true).Get(context.Background(), longRolePlan()); err != nil {
+				t.Fatalf("second session: %v", err)
+			}
+			if len(r.slept) != tc.wantWaits {
+				t.Errorf("waits %v, want %d", r.slept, tc.wantWaits)
+			}
+			if left, _ := os.ReadFile(file); len(left) != 0 {
+				t.Errorf("the command was not run once per code: %q left", left)
+			}
+			if n := strings.Count(r.notice.String(), "awsmfa: waiting "); n != tc.wantWaits {
+				t.Errorf("notice = %q, want %d waits said", r.notice.String(), tc.wantWaits)
+			}
+		})
+	}
+}
