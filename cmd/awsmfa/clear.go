@@ -24,10 +24,10 @@ func (a *app) clearCommand() *cli.Command {
 		Name:      "clear",
 		Usage:     "forget cached sessions: a profile's, or all of them with --all",
 		ArgsUsage: "[PROFILE]",
-		Description: `awsmfa clear dev      forget dev's session (the next use calls STS again);
-                        for a role on an MFA session, the MFA session is kept
-                        (other roles on the device use it): add --all to drop it too
-   awsmfa clear --all  forget every cached session`,
+		Description: `awsmfa clear dev       forget dev's session: the next use calls STS again.
+                       For a role on an MFA session, the MFA session is kept
+                       (other roles on the device use it); --all drops it too.
+awsmfa clear --all     forget every cached session.`,
 		Flags: append(flags,
 			&cli.BoolFlag{Name: "all", Usage: "with a profile, its MFA session too; alone, every session"},
 		),

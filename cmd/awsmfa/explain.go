@@ -21,8 +21,8 @@ func (a *app) explainCommand() *cli.Command {
 		Usage:     "show a profile's STS path and why, its durations, where each setting came from, and its cached sessions",
 		ArgsUsage: "PROFILE",
 		Description: `Takes the same flags as env, so 'awsmfa explain dev --duration 7200'
-   shows what 'awsmfa env dev --duration 7200' would do. Nothing is fetched
-   and no secret is shown.`,
+shows what 'awsmfa env dev --duration 7200' would do. Nothing is fetched
+and no secret is shown.`,
 		Flags:  sessionFlags(),
 		Action: a.explain,
 	}

@@ -21,9 +21,9 @@ func (a *app) listCommand() *cli.Command {
 		Name:  "list",
 		Usage: "list the profiles, their STS path and the time left on their cached sessions",
 		Description: `One row per profile: where it is defined (config or aws-mfa's
-   [NAME-long-term] layout), its MFA device and role, the STS path, and
-   the time left on its cached session ("-" when there is none). A profile
-   that does not resolve is listed with the reason.`,
+[NAME-long-term] layout), its MFA device and role, the STS path, and
+the time left on its cached session ("-" when there is none). A profile
+that does not resolve is listed with the reason.`,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array (no secrets) instead of a table"},
 			&cli.BoolFlag{Name: "names", Usage: "print only the profile names, one a line (for completion scripts)"},
