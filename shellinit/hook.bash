@@ -22,13 +22,12 @@ _awsmfa_now() {
 }
 
 _awsmfa_hook() {
-  local _awsmfa_status=$?
-  # The fast path, taken at almost every prompt: the same session as last
-  # time, and the clock short of the next instant anything changes (the
-  # segment's text, or the refresh time, or the end of a back-off).
-  if [[ ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] && ((${EPOCHSECONDS:-_awsmfa_next} < _awsmfa_next)); then
-    return $_awsmfa_status
-  fi
+  _awsmfa_status=$?
+  # The fast path, taken at almost every prompt: the clock short of the next
+  # instant anything changes (the segment's text, the refresh time, the end
+  # of a back-off), and the same session as last time. (One [[ ]], and a
+  # global rather than `local`: each costs time at every prompt.)
+  [[ ${EPOCHSECONDS-} -lt $_awsmfa_next && ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] && return $_awsmfa_status
   _awsmfa_update
   return $_awsmfa_status
 }
@@ -121,7 +120,7 @@ _awsmfa_refresh() {
 }
 
 _awsmfa_retry_at=${_awsmfa_retry_at:-0} _awsmfa_fails=${_awsmfa_fails:-0}
-_awsmfa_seen=${_awsmfa_seen-} _awsmfa_bad=${_awsmfa_bad-} _awsmfa_next=0
+_awsmfa_seen=${_awsmfa_seen-} _awsmfa_bad=${_awsmfa_bad-} _awsmfa_next=0 _awsmfa_status=0
 
 # Prepend the hook to PROMPT_COMMAND once, however often this is sourced:
 # it must run first to see the last command's $?, which it hands on intact.

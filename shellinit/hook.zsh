@@ -19,7 +19,7 @@ _awsmfa_hook() {
   # The fast path, taken at almost every prompt: the same session as last
   # time, and the clock short of the next instant anything changes (the
   # segment's text, or the refresh time, or the end of a back-off).
-  [[ "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] && ((EPOCHSECONDS < _awsmfa_next)) && return 0
+  [[ $EPOCHSECONDS -lt $_awsmfa_next && "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] && return 0
   _awsmfa_update
   return 0
 }
