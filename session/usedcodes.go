@@ -38,11 +38,13 @@ const UsedCodesFile = "used-mfa-steps"
 //
 // The file is JSON, mode 0600, in the private cache directory, replaced
 // atomically. It holds no secret: a code is worthless once used, and it is
-// stored only as a SHA-256 hash anyway. A lock file beside it ("…lock")
-// serialises getting, sending and recording a code per cache directory, so
-// two processes that need a code for the same device at once (an MFA
-// session and a long role session, which have different cache keys) never
-// send the same one.
+// stored only as a SHA-256 hash anyway. A lock file per device beside it
+// ("…-DEVICEHASH.lock") serialises getting, sending and recording a code
+// for that device, so two processes that need a code for the same device at
+// once (an MFA session and a long role session, which have different cache
+// keys) never send the same one, while a question for one device never
+// holds up another. The file itself is updated under a lock of its own
+// ("….lock"), held only for the read-modify-write.
 type UsedCodes struct {
 	// Path is the file; see UsedCodesFile.
 	Path string
@@ -112,7 +114,7 @@ func (g *Getter) withCode(ctx context.Context, device string, send func(code str
 		return send(code)
 	}
 	u := g.Used
-	unlock, err := u.lock(ctx)
+	unlock, err := u.lock(ctx, u.Path+"-"+codeHash(device, "")[:16]+".lock")
 	if err != nil {
 		return cache.Session{}, err
 	}
@@ -125,7 +127,7 @@ func (g *Getter) withCode(ctx context.Context, device string, send func(code str
 	if err != nil {
 		return s, err
 	}
-	if err := u.record(device, at, code); err != nil {
+	if err := u.record(ctx, device, at, code); err != nil {
 		g.log().Warn(fmt.Sprintf("could not record the used MFA code, so the next run may not wait for a new one: %v", err))
 	}
 	return s, nil
@@ -215,18 +217,19 @@ func (u *UsedCodes) notify(format string, args ...any) {
 	}
 }
 
-// lock takes the used-step lock, polling until it is free or ctx is done.
-func (u *UsedCodes) lock(ctx context.Context) (func(), error) {
-	if err := os.MkdirAll(filepath.Dir(u.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(u.Path), err)
+// lock takes the lock file at path, polling until it is free or ctx is
+// done.
+func (u *UsedCodes) lock(ctx context.Context, path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
 	}
-	fl := flock.New(u.Path + ".lock")
+	fl := flock.New(path)
 	ok, err := fl.TryLockContext(ctx, 50*time.Millisecond)
 	if err != nil || !ok {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("stopped waiting for another awsmfa that is sending an MFA code: %w", ctx.Err())
 		}
-		return nil, fmt.Errorf("cannot lock %s.lock: %v", u.Path, err)
+		return nil, fmt.Errorf("cannot lock %s: %v", path, err)
 	}
 	return func() { fl.Unlock() }, nil
 }
@@ -267,7 +270,12 @@ func (u *UsedCodes) last(device string) (usedStep, bool, error) {
 
 // record notes that STS accepted code for device in step at. Records older
 // than a day are dropped: by then no code can be replayed.
-func (u *UsedCodes) record(device string, at int64, code string) error {
+func (u *UsedCodes) record(ctx context.Context, device string, at int64, code string) error {
+	unlock, err := u.lock(ctx, u.Path+".lock")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	f, err := u.read()
 	if err != nil {
 		return err
