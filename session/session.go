@@ -133,6 +133,13 @@ func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, fo
 // cached is Store.Fetch with a debug line saying where the session came from.
 func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (cache.Session, bool, error) {
 	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
+	if errors.Is(err, cache.ErrNotSaved) {
+		// STS gave a good session and only the disk failed (full or
+		// read-only). The code is spent: hand the session out rather than
+		// strand the user, and say plainly why the next run asks again.
+		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS (and maybe a code) again: %v", err))
+		err = nil
+	}
 	if err != nil {
 		return s, false, err
 	}
