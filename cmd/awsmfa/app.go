@@ -26,6 +26,8 @@ type app struct {
 	// environ is the environment handed to child processes.
 	environ func() []string
 	now     func() time.Time
+	// executable is the path of this binary, which the hook runs.
+	executable func() (string, error)
 }
 
 func newApp() *app {
@@ -36,6 +38,8 @@ func newApp() *app {
 		getenv:  os.Getenv,
 		environ: os.Environ,
 		now:     time.Now,
+
+		executable: os.Executable,
 	}
 }
 

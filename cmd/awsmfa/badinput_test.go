@@ -102,6 +102,8 @@ func (w *world) run(args ...string) (int, string, string) {
 			return env
 		},
 		now: time.Now,
+
+		executable: os.Executable,
 	}
 	status := a.run(append([]string{"awsmfa"}, args...))
 	return status, stdout.String(), stderr.String()

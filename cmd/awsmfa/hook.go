@@ -50,7 +50,7 @@ func (a *app) hook(c *cli.Context) error {
 // $PATH when that is this very binary (a package manager's stable symlink
 // survives upgrades, where the resolved path would not), else this binary.
 func (a *app) selfPath() (string, error) {
-	exe, err := os.Executable()
+	exe, err := a.executable()
 	if err != nil {
 		return "", fmt.Errorf("cannot find the awsmfa binary for the hook to run: %v", err)
 	}

@@ -23,6 +23,8 @@ func runShellCmd(env map[string]string, now time.Time, args ...string) (int, str
 		getenv:  func(k string) string { return env[k] },
 		environ: func() []string { return nil },
 		now:     func() time.Time { return now },
+
+		executable: os.Executable,
 	}
 	status := a.run(append([]string{"awsmfa"}, args...))
 	return status, stdout.String(), stderr.String()
@@ -94,7 +96,7 @@ func TestHookCommand(t *testing.T) {
 		{other + ":" + filepath.Dir(link), link},
 	}
 	for _, p := range paths {
-		a := &app{getenv: func(k string) string { return map[string]string{"PATH": p.path}[k] }}
+		a := &app{getenv: func(k string) string { return map[string]string{"PATH": p.path}[k] }, executable: os.Executable}
 		if got, err := a.selfPath(); err != nil || got != p.want {
 			t.Errorf("PATH=%q: selfPath() = %q, %v; want %q", p.path, got, err, p.want)
 		}
