@@ -34,6 +34,8 @@ func (p TTYPrompt) Code(ctx context.Context, serial string) (string, error) {
 		return "", fmt.Errorf("an MFA code is needed for %s but there is no terminal to ask on; pass --code or set mfa_process", serial)
 	}
 	defer tty.Close()
+	restore := cooked(tty)
+	defer restore()
 
 	// Ctrl-C at the question cancels the question, not the process: the
 	// caller gets ErrCancelled and leaves everything as it was.
@@ -63,6 +65,7 @@ func (p TTYPrompt) Code(ctx context.Context, serial string) (string, error) {
 		select {
 		case <-ctx.Done():
 			fmt.Fprintln(tty)
+			restore()
 			tty.Close() // unblocks the read
 			return "", ErrCancelled
 		case a := <-lines:
