@@ -76,9 +76,22 @@ func (a *app) run(args []string) int {
 		EnableBashCompletion:   false,
 		Commands:               a.commands(),
 		ExitErrHandler:         func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return fmt.Errorf("%v (see 'awsmfa --help')", err)
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return &exitError{code: 2, err: fmt.Errorf("unknown command %q; see 'awsmfa --help'", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
 		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &exitError{code: 2, err: fmt.Errorf("%v (see 'awsmfa --help')", err)}
+		},
+	}
+	for _, cmd := range c.Commands {
+		// A mistyped flag is one line on stderr, never a help page on
+		// stdout, where eval would run it.
+		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
+			return &exitError{code: 2, err: fmt.Errorf("%v (see 'awsmfa %s --help')", err, cmd.Name)}
+		}
 	}
 	err := c.Run(interspersed(c.Commands, args))
 	if err == nil {

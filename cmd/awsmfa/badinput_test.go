@@ -242,6 +242,8 @@ func TestBadInput(t *testing.T) {
 		{name: "unknown shell", args: []string{"env", "dev", "--shell", "tcsh"}, want: `tcsh.*bash`, status: 1},
 		{name: "bad min-ttl", args: []string{"env", "dev", "--min-ttl", "soon"}, want: `--min-ttl "soon"`, status: 1},
 		{name: "two profiles", args: []string{"env", "dev", "--profile", "admin"}, want: `two profiles`, status: 1},
+		{name: "unknown flag: one line on stderr, no help page on stdout", args: []string{"env", "dev", "--bogus"}, want: `flag provided but not defined: -bogus \(see 'awsmfa env --help'\)`, status: 2},
+		{name: "unknown command", args: []string{"evn", "dev"}, want: `unknown command "evn"; see 'awsmfa --help'`, status: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			config, creds := demoConfig, demoCredentials
