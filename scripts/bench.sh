@@ -10,7 +10,7 @@
 # the emulator. Progress goes to stderr, the table to stdout.
 #
 # Environment: BENCH_RUNS (runs per timed command, default 300, at least
-# 200), BENCH_ROUNDS (default 5: the runs are split into rounds, see
+# 200), BENCH_ROUNDS (default 10: the runs are split into rounds, see
 # measure), BENCH_WARMUP (default 30), BENCH_PROMPTS (prompts per shell
 # configuration for the hook benchmark, default 500). hyperfine is used when installed (-N, JSON export);
 # otherwise internal/benchprog/benchtool times the runs itself.
@@ -138,7 +138,7 @@ if command -v hyperfine >/dev/null 2>&1; then
 else
 	TIMER="benchtool loop (hyperfine not installed)"
 fi
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-10}
 if ! [ "$ROUNDS" -ge 1 ] 2>/dev/null || [ "$ROUNDS" -gt $((RUNS / 2)) ]; then
 	echo "bench: BENCH_ROUNDS must be a number from 1 to $((RUNS / 2)), not '$ROUNDS'" >&2
 	exit 2
