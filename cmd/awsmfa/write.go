@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -59,36 +58,12 @@ func (a *app) write(c *cli.Context) error {
 	}
 	if !res.Wrote {
 		fmt.Fprintf(a.stderr, "awsmfa: [%s] in %s is good until %s UTC (%s left); --force gets a new session\n",
-			p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), short(res.Left))
+			p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), shortLeft(res.Left))
 		return nil
 	}
 	fmt.Fprintf(a.stderr, "awsmfa: wrote [%s] to %s; it expires at %s UTC (in %s)\n",
-		p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), short(res.Left))
+		p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), shortLeft(res.Left))
 	return nil
-}
-
-// short shows a time left the way people write it: "11h59m", "59m12s",
-// "1h", "45s".
-func short(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d <= 0 {
-		return "0s"
-	}
-	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
-	out := ""
-	if h > 0 {
-		out += fmt.Sprintf("%dh", h)
-	}
-	if m > 0 {
-		out += fmt.Sprintf("%dm", m)
-	}
-	if s > 0 && h == 0 {
-		out += fmt.Sprintf("%ds", s)
-	}
-	if out == "" {
-		out = "0s"
-	}
-	return out
 }
 
 // tilde shows a path under the home directory as ~/..., for messages.
