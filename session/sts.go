@@ -154,6 +154,8 @@ func describe(err error, action, signer, endpoint string) error {
 			return fmt.Errorf("%s says the session used to sign %s has expired (%s); run again with --force", where, action, code)
 		case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
 			return fmt.Errorf("%s is throttling %s and kept doing so after retries (%s)\nwait a minute and try again", where, action, code)
+		case code == "InternalFailure" || code == "InternalError" || code == "ServiceUnavailable" || code == "ServiceFailure":
+			return fmt.Errorf("%s kept failing %s, even after retries (%s)\nthis is on AWS's side: try again in a minute", where, action, code)
 		case code == "ValidationError":
 			return fmt.Errorf("%s rejected %s: %s", where, action, msg)
 		case code == "AccessDenied":

@@ -55,7 +55,7 @@ func Marker(dir string, accessKeyID string, refreshAt time.Time) (path string, e
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		return "", fmt.Errorf("marker %s is not a regular file; remove it and try again", path)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|noFollow, 0o600)
 	if err != nil {
 		return "", fmt.Errorf("cannot write the marker: %w", err)
 	}
