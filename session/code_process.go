@@ -29,37 +29,48 @@ type Process struct {
 
 // Code implements CodeSource.
 func (p Process) Code(ctx context.Context, serial string) (string, error) {
-	timeout := p.Timeout
+	line, err := firstLine(ctx, p.Command, "a code", p.Env, p.Stderr, p.Timeout, serial)
+	if err != nil {
+		return "", fmt.Errorf("mfa_process %v: %s", err, p.Command)
+	}
+	code := strings.TrimSpace(line)
+	if err := ValidCode(code); err != nil {
+		return "", fmt.Errorf("mfa_process printed no usable code (%v): %s", err, p.Command)
+	}
+	return code, nil
+}
+
+// firstLine runs command through sh -c, with AWSMFA_MFA_SERIAL set to
+// serial, and returns the first line of its stdout. Its error reads after
+// the command's name: "did not print WHAT within 1m0s", "failed (exit status
+// 1)", "could not run: ...". The output itself never appears in an error:
+// it may be a secret (a code, or a TOTP seed).
+func firstLine(ctx context.Context, command, what string, env []string, stderr io.Writer, timeout time.Duration, serial string) (string, error) {
 	if timeout <= 0 {
 		timeout = time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", p.Command)
-	env := p.Env
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	if env == nil {
 		env = os.Environ()
 	}
 	cmd.Env = append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial)
 	var out bytes.Buffer
 	cmd.Stdout = &out
-	cmd.Stderr = p.Stderr
+	cmd.Stderr = stderr
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {
-		return "", fmt.Errorf("mfa_process did not print a code within %s: %s", timeout, p.Command)
+		return "", fmt.Errorf("did not print %s within %s", what, timeout)
 	}
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return "", fmt.Errorf("mfa_process failed (%s): %s", ee.ProcessState, p.Command)
+			return "", fmt.Errorf("failed (%s)", ee.ProcessState)
 		}
-		return "", fmt.Errorf("mfa_process could not run: %v", err)
+		return "", fmt.Errorf("could not run: %v", err)
 	}
-	code, _, _ := strings.Cut(out.String(), "\n")
-	code = strings.TrimSpace(code)
-	if err := ValidCode(code); err != nil {
-		return "", fmt.Errorf("mfa_process printed no usable code (%v): %s", err, p.Command)
-	}
-	return code, nil
+	line, _, _ := strings.Cut(out.String(), "\n")
+	return line, nil
 }

@@ -2,14 +2,12 @@ package session
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base32"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -109,34 +107,10 @@ func normalizeSeed(seed string) (string, error) {
 }
 
 func (t TOTP) runSeedProcess(ctx context.Context, serial string) (string, error) {
-	timeout := t.Timeout
-	if timeout <= 0 {
-		timeout = time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", t.SeedProcess)
-	env := t.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	cmd.Env = append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial)
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = t.Stderr
-	cmd.WaitDelay = time.Second
-	err := cmd.Run()
-	if ctx.Err() == context.DeadlineExceeded {
-		return "", fmt.Errorf("%s did not print a seed within %s", EnvTOTPSeedProcess, timeout)
-	}
+	seed, err := firstLine(ctx, t.SeedProcess, "a seed", t.Env, t.Stderr, t.Timeout, serial)
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return "", fmt.Errorf("%s failed (%s)", EnvTOTPSeedProcess, ee.ProcessState)
-		}
-		return "", fmt.Errorf("%s could not run: %v", EnvTOTPSeedProcess, err)
+		return "", fmt.Errorf("%s %v", EnvTOTPSeedProcess, err)
 	}
-	seed, _, _ := strings.Cut(out.String(), "\n")
 	return seed, nil
 }
 
