@@ -6,7 +6,8 @@
 # it run awsmfa. fish has no clock builtin: fish 3.6+ reads
 # `path mtime -R $AWSMFA_MARKER`, the seconds since the marker file's mtime,
 # which awsmfa sets to the session's refresh time (negative until it is due),
-# so no process starts. Older fish runs `date +%s` at each prompt.
+# so no process starts. Older fish (3.5 and before) runs `date +%s` at each
+# prompt while a session is exported.
 # awsmfa_prompt prints the prompt segment ("dev 1h23m", "dev 4m!" inside the
 # refresh margin, "dev expired").
 # AWSMFA_HOOK_MFA=prompt (default) lets a refresh ask for a code on /dev/tty,
@@ -16,7 +17,9 @@ set -g __awsmfa_bin @AWSMFA_BIN@
 set -q __awsmfa_fails; or set -g __awsmfa_fails 0
 set -q __awsmfa_retry_at; or set -g __awsmfa_retry_at 0
 
-if builtin -q path 2>/dev/null
+# fish 3.5 has the path builtin but not `path mtime`: probe the subcommand
+# itself, once, when the hook is loaded.
+if builtin -q path 2>/dev/null; and path mtime -R -- / >/dev/null 2>/dev/null
     # __awsmfa_age prints now minus AWSMFA_REFRESH_AT, in seconds.
     function __awsmfa_age
         if set -q AWSMFA_MARKER[1]; and path mtime -R -- $AWSMFA_MARKER 2>/dev/null

@@ -3,6 +3,7 @@ package shellinit
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -607,6 +608,66 @@ func TestOldBashClocks(t *testing.T) {
 				t.Errorf("after a due prompt AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
 			}
 			checkSegment(t, sh, fresh)
+		})
+	}
+}
+
+// TestOldFishClock runs the fish hook as fish 3.5 runs it: the path
+// builtin is there but has no mtime subcommand (emulated by a function that
+// shadows it), so the hook must take the clock from date at each prompt,
+// never print an error, and still refresh when due. A date shim records each
+// start, and the same shim shows that fish 3.6+ never runs it.
+func TestOldFishClock(t *testing.T) {
+	const fish35 = `function path
+    if test "$argv[1]" = mtime
+        echo "path: mtime: invalid subcommand" >&2
+        return 2
+    end
+    builtin path $argv
+end`
+	for _, tc := range []struct {
+		name, rc  string
+		wantDates bool
+	}{
+		{"fish 3.5", fish35, true},
+		{"fish 3.6", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			date, err := exec.LookPath("date")
+			if err != nil {
+				t.Skip("no date program")
+			}
+			shim := filepath.Join(filepath.Dir(f.bin), "date")
+			script := fmt.Sprintf("#!/bin/sh\nprintf 'date\\n' >> %s\nexec %s \"$@\"\n", quotePOSIX(filepath.Join(f.dir, "dates")), quotePOSIX(date))
+			if err := os.WriteFile(shim, []byte(script), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			notDue := newSession(t, "ASIAONE", now, 2*time.Hour, 2*time.Hour-10*time.Minute)
+			sh := startHooked(t, "fish", f, tc.rc+"\nset -gx PATH "+fish{}.Quote(filepath.Dir(f.bin)))
+			sh.Run(evalFile(t, "fish", notDue.exports("fish")))
+			for range 5 {
+				sh.Run("")
+			}
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Fatalf("not due, yet awsmfa started: %q", starts)
+			}
+			if dates := f.lines("dates"); (len(dates) > 0) != tc.wantDates {
+				t.Errorf("date started %d times over 6 prompts; want it started: %v", len(dates), tc.wantDates)
+			}
+			if out := sh.Output(); strings.Contains(out, "invalid subcommand") {
+				t.Errorf("the hook called path mtime on a fish without it:\n%s", out)
+			}
+			checkSegment(t, sh, notDue)
+			fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
+			f.set("reply", fresh.exports("fish"))
+			due := newSession(t, "ASIAOLD", now, 5*time.Minute, -time.Minute)
+			sh.Run(evalFile(t, "fish", due.exports("fish")))
+			if got := sh.Value(`"$AWS_ACCESS_KEY_ID"`); got != "ASIANEW" {
+				t.Errorf("after a due prompt AWS_ACCESS_KEY_ID = %q, want ASIANEW", got)
+			}
 		})
 	}
 }
