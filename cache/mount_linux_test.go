@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // mount runs syscall.Mount and unmounts in Cleanup; it skips the test when
@@ -17,7 +19,7 @@ func mount(t *testing.T, source, target, fstype string, flags uintptr, data stri
 	t.Helper()
 	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
 		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
-			t.Skipf("skipping: cannot mount here (%v); run as root to test this", err)
+			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
 		}
 		t.Fatalf("mount %s on %s: %v", source, target, err)
 	}

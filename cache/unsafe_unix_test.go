@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // nobody is the uid files are given to when a test needs another owner.
@@ -19,9 +21,7 @@ const nobody = 65534
 
 func needRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipping: giving a file to another user needs root")
-	}
+	testenv.NeedRoot(t, "give a file to another user")
 }
 
 func TestUnsafeFilesAreRefused(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // world is one user's files and environment, with an emulator behind STS.
@@ -221,9 +222,7 @@ func TestBadInput(t *testing.T) {
 			}
 		}, args: []string{"env", "dev"}, want: `mode 0644.*\n?.*(chmod 600|remove)`, status: 1},
 		{name: "cache file owned by another user", setup: func(w *world) {
-			if os.Geteuid() != 0 {
-				t.Skip("chown to another user needs root")
-			}
+			testenv.NeedRoot(t, "give a cache file to another user")
 			w.prime()
 			for _, f := range w.cacheFiles() {
 				if err := os.Chown(f, 65534, 65534); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // The user with several MFA devices that multiState adds.
@@ -268,7 +269,7 @@ func TestWriteReadOnlyDisk(t *testing.T) {
 	}
 	if err := syscall.Mount(dir, dir, "", syscall.MS_BIND, ""); err != nil {
 		if errors.Is(err, syscall.EPERM) {
-			t.Skipf("skipping: cannot mount here (%v); run as root to test this", err)
+			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
 		}
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // TestUpdateReadOnlyFileSystem: on a read-only file system (a read-only
@@ -26,7 +28,7 @@ func TestUpdateReadOnlyFileSystem(t *testing.T) {
 	before := stat(t, path)
 	if err := syscall.Mount(dir, dir, "", syscall.MS_BIND, ""); err != nil {
 		if errors.Is(err, syscall.EPERM) {
-			t.Skipf("skipping: cannot mount here (%v); run as root to test this", err)
+			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
 		}
 		t.Fatal(err)
 	}

@@ -14,13 +14,10 @@ import (
 	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
-// awsCLI returns the AWS CLI to test with: the Debian package's
-// /usr/bin/aws (v2) when present, else whatever aws is in PATH.
+// awsCLI returns the AWS CLI v2 to test with (Debian's /usr/bin/aws, never
+// an older aws earlier in PATH).
 func awsCLI(t *testing.T) string {
-	if _, err := os.Stat("/usr/bin/aws"); err == nil {
-		return "/usr/bin/aws"
-	}
-	return testenv.Need(t, "aws")
+	return testenv.AWSCLIv2(t)
 }
 
 // runAWS runs the AWS CLI against the emulator with only c in its

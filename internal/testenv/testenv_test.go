@@ -64,3 +64,24 @@ func TestNeed(t *testing.T) {
 		})
 	}
 }
+
+func TestSkip(t *testing.T) {
+	for _, tt := range []struct {
+		requireAll  string
+		wantSkipped bool
+	}{{"", true}, {"1", false}, {"0", true}} {
+		t.Run("AWSMFA_REQUIRE_ALL="+tt.requireAll, func(t *testing.T) {
+			t.Setenv("AWSMFA_REQUIRE_ALL", tt.requireAll)
+			f := &fakeTB{TB: t}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				Skip(f, "cannot mount here (%v)", "EPERM")
+			}()
+			<-done
+			if f.skipped != tt.wantSkipped || f.failed == tt.wantSkipped {
+				t.Errorf("Skip: skipped=%v failed=%v, want skipped=%v", f.skipped, f.failed, tt.wantSkipped)
+			}
+		})
+	}
+}
