@@ -14,7 +14,10 @@ cleanup() {
   [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
   rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Ctrl-C or kill: stop here (the EXIT trap cleans up) rather than go on.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 "$bin/stsemu" serve --demo --addr 127.0.0.1:0 --url-file "$tmp/url" >"$tmp/emu.out" 2>&1 &
 emu_pid=$!
