@@ -133,13 +133,16 @@ func TestAssumeRoleDuration(t *testing.T) {
 		{"session credentials, above 3600", mfaSess, "demo-long", aws.Int32(3601), 0, msgRoleChaining},
 		{"role chaining, 3600", roleChain, "chain-long", aws.Int32(3600), time.Hour, ""},
 		{"role chaining, above 3600", roleChain, "chain-long", aws.Int32(7200), 0, msgRoleChaining},
+		{"unset role maximum is 3600", longCode, "no-max", aws.Int32(3600), time.Hour, ""},
+		{"above an unset role maximum", longCode, "no-max", aws.Int32(3601), 0, msgRoleMaxSession},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fixed := time.Now().UTC().Truncate(time.Second)
 			st := DemoState()
 			st.Roles = append(st.Roles, Role{Name: "chain-long", MaxSessionDuration: 43200,
-				Trust: Trust{Principals: []string{"arn:aws:iam::123456789012:role/demo-admin"}}})
+				Trust: Trust{Principals: []string{"arn:aws:iam::123456789012:role/demo-admin"}}},
+				Role{Name: "no-max", Trust: Trust{RequireMFA: true}})
 			e := newEmulatorWith(t, st, WithClock(func() time.Time { return fixed }))
 			c, in := e.creds(t, tt.caller)
 			in.RoleArn, in.DurationSeconds = roleArn(tt.role), tt.duration
