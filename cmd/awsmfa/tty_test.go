@@ -109,3 +109,41 @@ func TestCodeQuestionCtrlC(t *testing.T) {
 		t.Fatalf("files changed after Ctrl-C:\n%s", strings.Join(diffs, "\n"))
 	}
 }
+
+// TestCodeAskedOnTTYThreeMalformed: after three malformed answers the
+// question gives up with a message that says why, a non-zero status, no STS
+// call, nothing on stdout and no file written.
+func TestCodeAskedOnTTYThreeMalformed(t *testing.T) {
+	w := newWorld(t, demoConfig, demoCredentials)
+	out := filepath.Join(t.TempDir(), "stdout")
+	before := w.snapshot()
+	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	for k, v := range w.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	term := ptytest.Start(t, cmd)
+	for i, answer := range []string{"12345", "abcdef", "1234567"} {
+		term.ExpectString("MFA code for dev (arn:aws:iam::123456789012:mfa/demo): ")
+		term.Send(answer + "\r")
+		if i < 2 {
+			term.Expect(`6 digits.*try again`)
+		}
+	}
+	term.Expect(`awsmfa: .*an MFA code is 6 digits; got 7 characters \(asked 3 times\)`)
+	m := term.Expect(`status=(\d+)`)
+	if m[1] == "0" {
+		t.Fatal("three malformed codes exited 0")
+	}
+	if b, _ := os.ReadFile(out); len(b) != 0 {
+		t.Fatalf("stdout after three malformed codes: %q", b)
+	}
+	if c := w.emu.Counts(); len(c) != 0 {
+		t.Fatalf("STS called after three malformed codes: %v", c)
+	}
+	if diffs := unchanged(before, w.snapshot()); len(diffs) > 0 {
+		t.Fatalf("files changed after three malformed codes:\n%s", strings.Join(diffs, "\n"))
+	}
+	if f := w.cacheFiles(); len(f) != 0 {
+		t.Fatalf("sessions cached after three malformed codes: %v", f)
+	}
+}
