@@ -45,7 +45,10 @@
 // for a refreshed one. Likewise, when the provider fails but the session it
 // last returned is good for more than a minute, the server logs the failure
 // and serves that session again rather than failing the child's request: a
-// short STS outage during a long run costs nothing.
+// short STS outage during a long run costs nothing. It then serves that
+// session without calling the provider for a minute (while the session has
+// more than a minute left), so a failing refresh (STS down, an MFA code
+// that cannot be had) costs one attempt a minute, not one per SDK call.
 //
 // # The child's environment
 //
@@ -134,6 +137,7 @@ type Server struct {
 	http     *http.Server
 	turn     chan struct{}     // one provider call at a time
 	last     creds.Credentials // what the provider last returned; guarded by turn
+	retryAt  time.Time         // after a provider failure, when to call it again; guarded by turn
 	done     chan struct{}
 	serveErr error
 }
@@ -279,7 +283,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // current calls the provider, one call at a time, giving up when ctx ends.
 // When the provider fails but the session it last returned is good for more
-// than lateRetry, it logs the failure and returns that session again.
+// than lateRetry, it logs the failure and returns that session again, and
+// keeps returning it without calling the provider for lateRetry.
 func (s *Server) current(ctx context.Context) (creds.Credentials, error) {
 	select {
 	case s.turn <- struct{}{}:
@@ -288,17 +293,26 @@ func (s *Server) current(ctx context.Context) (creds.Credentials, error) {
 	}
 	defer func() { <-s.turn }()
 
+	now := s.cfg.now()
+	if now.Before(s.retryAt) && s.last.TTL(now) > lateRetry {
+		// The provider failed less than lateRetry ago: serve what it last
+		// gave without asking again, so an SDK that fetches before every
+		// call does not turn one failing refresh into an STS call, an MFA
+		// prompt or an mfa_process run per call.
+		return s.last, nil
+	}
 	c, err := s.provider(ctx)
 	if err == nil && (c.AccessKeyID == "" || c.SecretAccessKey == "") {
 		err = fmt.Errorf("the provider returned credentials without keys: %v", c)
 	}
 	if err == nil {
-		s.last = c
+		s.last, s.retryAt = c, time.Time{}
 		return c, nil
 	}
-	if ctx.Err() == nil && s.last.AccessKeyID != "" && s.last.TTL(s.cfg.now()) > lateRetry {
-		s.cfg.logger.Warn("credserver: could not refresh the session; serving the previous one while it lasts",
+	if ctx.Err() == nil && s.last.AccessKeyID != "" && s.last.TTL(now) > lateRetry {
+		s.cfg.logger.Warn("credserver: could not refresh the session; serving the previous one while it lasts, and trying again in a minute",
 			"err", err, "creds", s.last)
+		s.retryAt = now.Add(lateRetry)
 		return s.last, nil
 	}
 	return creds.Credentials{}, err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/internal/child"
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/session"
 )
 
 func (a *app) execCommand() *cli.Command {
@@ -62,24 +64,37 @@ func (a *app) exec(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	server := c.Bool("server")
+	if server {
+		// The server's provider refreshes 15 minutes before the reported
+		// expiry, since SDKs come back that early (botocore's advisory
+		// window) and would otherwise fetch on every call. The first
+		// session is got with that same margin: a session the child's
+		// first fetch would find due is replaced now, with the code given
+		// on the command line or asked while the user is at the prompt,
+		// not at the child's first call. (The cache caps any margin at
+		// half the session's life, so a short session is not refreshed on
+		// every fetch either.)
+		req.getter.MinTTL = req.minTTL + serverExtraMargin
+	}
 	res, err := req.get(c.Context)
 	if err != nil {
 		return err
 	}
 	info := exporter.SessionInfo{Profile: req.plan.Name, Region: req.plan.Region}
 	var set []string
-	if c.Bool("server") {
+	if server {
 		// The child's fetches reuse the cache: --force applied to the first
-		// session only, and the provider refreshes 15 minutes before the
-		// reported expiry, since SDKs come back that early (botocore's
-		// advisory window) and would otherwise fetch on every call.
+		// session only.
 		serve := *req.getter
 		serve.Force = false
-		serve.MinTTL = req.minTTL + 15*time.Minute
+		if serve.Codes, err = a.refreshCodes(c, req); err != nil {
+			return err
+		}
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
 			r, err := serve.Get(ctx, req.plan)
 			return r.Credentials, err
-		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log))
+		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log), credserver.WithClock(a.now))
 		if err != nil {
 			return err
 		}
@@ -110,4 +125,23 @@ func (a *app) exec(c *cli.Context) error {
 		return &exitError{code: status}
 	}
 	return nil
+}
+
+// serverExtraMargin is how much earlier than --min-ttl the server's
+// provider refreshes a session: botocore's advisory refresh window.
+const serverExtraMargin = 15 * time.Minute
+
+// refreshCodes is where the server's refreshes get an MFA code: where awsmfa
+// gets one when no --code is given (mfa_process, a TOTP seed, the
+// terminal). A code given with --code, or read from stdin with --code -, was
+// for the first session. AWS accepts a code once, so sending it again would
+// only be refused, at every fetch of the child's; and stdin now belongs to
+// the child.
+func (a *app) refreshCodes(c *cli.Context, req *request) (session.CodeSource, error) {
+	if !c.IsSet("code") {
+		return req.getter.Codes, nil
+	}
+	// The same choice as for a command line without --code.
+	noCode := cli.NewContext(c.App, flag.NewFlagSet("exec --server refresh", flag.ContinueOnError), nil)
+	return a.codeSource(noCode, req.plan, false)
 }
