@@ -2,14 +2,17 @@ package acceptance
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,13 +88,20 @@ type world struct {
 	dir   string
 	shim  string
 	cache string
+	// hits counts every HTTP request that reached the emulator's address,
+	// whatever it was and whether or not the emulator logged it.
+	hits atomic.Int64
 }
 
 func newWorld(t *testing.T) *world {
 	emu := stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(emu)
+	w := &world{t: t, emu: emu, dir: t.TempDir()}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.hits.Add(1)
+		emu.ServeHTTP(rw, r)
+	}))
 	t.Cleanup(srv.Close)
-	w := &world{t: t, emu: emu, url: srv.URL, dir: t.TempDir()}
+	w.url = srv.URL
 	w.cache = filepath.Join(w.dir, "cache")
 	for name, text := range map[string]string{"config": config, "credentials": credentials} {
 		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
@@ -108,6 +118,16 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// user is the name of the account the tests run as.
+func (w *world) user() string {
+	w.t.Helper()
+	u, err := user.Current()
+	if err != nil {
+		w.t.Fatalf("cannot tell who runs the tests: %v", err)
+	}
+	return u.Username
 }
 
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
@@ -141,6 +161,11 @@ func (w *world) shell(name string, extra ...string) *ptytest.Shell {
 		rc = "set -gx PATH " + sh.Quote(filepath.Dir(w.shim)) + " $PATH\nsource " + sh.Quote(hook) + "\n"
 	}
 	env := append([]string{
+		// The user's real name, as on a real machine: fish replaces a $USER
+		// that names no account with the one its uid has, and awsmfa's
+		// default role session name (part of the cache key) comes from it.
+		"USER=" + w.user(),
+		"LOGNAME=" + w.user(),
 		"AWS_CONFIG_FILE=" + filepath.Join(w.dir, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(w.dir, "credentials"),
 		"AWS_ENDPOINT_URL_STS=" + w.url,
@@ -281,13 +306,7 @@ func TestRoleRefresh(t *testing.T) {
 			if got := w.issued("AssumeRole"); got != 2 {
 				t.Errorf("AssumeRole calls = %d, want 2", got)
 			}
-			hookStarts := 0
-			for _, s := range w.starts() {
-				if strings.Contains(s, "--hook") {
-					hookStarts++
-				}
-			}
-			if hookStarts != 1 {
+			if hookStarts := hookStarts(w.starts()); hookStarts != 1 {
 				t.Errorf("the hook started awsmfa %d times, want 1: %q", hookStarts, w.starts())
 			}
 		})
@@ -348,35 +367,59 @@ func TestCodeRefresh(t *testing.T) {
 
 // TestTwoShells: two shells hold the same session; the first to reach a due
 // prompt refreshes it, and the second's next due prompt takes that session
-// from the cache with no STS call.
+// from the cache with no STS request of any kind, in each pair of shells.
 func TestTwoShells(t *testing.T) {
-	w := newWorld(t)
-	w.shortSessions()
-	a := w.shell("bash", "AWSMFA_MIN_TTL=10s")
-	b := w.shell("zsh", "AWSMFA_MIN_TTL=10s")
-	a.Run(envLine("bash", "admin-short", w.code()))
-	b.Run(envLine("zsh", "admin-short", ""))
-	old := keyOf(a)
-	if got := keyOf(b); got != old {
-		t.Fatalf("the second shell got %q, want the cached %q", got, old)
+	for _, pair := range [][2]string{{"bash", "zsh"}, {"zsh", "fish"}, {"fish", "bash"}} {
+		first, second := pair[0], pair[1]
+		t.Run(first+"-"+second, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.shortSessions()
+			a := w.shell(first, "AWSMFA_MIN_TTL=10s")
+			b := w.shell(second, "AWSMFA_MIN_TTL=10s")
+			a.Run(envLine(first, "admin-short", w.code()))
+			b.Run(envLine(second, "admin-short", ""))
+			old := keyOf(a)
+			if got := keyOf(b); got != old {
+				t.Fatalf("the second shell got %q, want the cached %q", got, old)
+			}
+			waitUntil(refreshAt(t, a))
+			a.Run("")
+			fresh := keyOf(a)
+			if fresh == old {
+				t.Fatalf("the first shell did not refresh")
+			}
+			hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+			b.Run("")
+			if got := keyOf(b); got != fresh {
+				t.Errorf("the second shell holds %q, want the first shell's new %q", got, fresh)
+			}
+			// The second shell's hook did run awsmfa (else the checks
+			// below prove nothing), and awsmfa answered from the cache.
+			if got := hookStarts(w.starts()[starts:]); got != 1 {
+				t.Errorf("the second shell's due prompt started awsmfa --hook %d times, want 1: %q", got, w.starts()[starts:])
+			}
+			if got := w.hits.Load() - hits; got != 0 {
+				t.Errorf("the second shell's refresh sent %d requests to STS, want none: %+v", got, w.emu.Log()[logged:])
+			} else if got := w.emu.Log()[logged:]; len(got) != 0 {
+				t.Errorf("the second shell's refresh is in the emulator's log, want nothing: %+v", got)
+			}
+			if got := w.issued("GetSessionToken"); got != 1 {
+				t.Errorf("GetSessionToken calls = %d, want 1", got)
+			}
+		})
 	}
-	waitUntil(refreshAt(t, a))
-	a.Run("")
-	fresh := keyOf(a)
-	if fresh == old {
-		t.Fatalf("the first shell did not refresh")
+}
+
+// hookStarts counts the starts the prompt hook made (awsmfa env --hook).
+func hookStarts(starts []string) int {
+	n := 0
+	for _, s := range starts {
+		if strings.Contains(s, "--hook") {
+			n++
+		}
 	}
-	calls := w.issued("AssumeRole")
-	b.Run("")
-	if got := keyOf(b); got != fresh {
-		t.Errorf("the second shell holds %q, want the first shell's new %q", got, fresh)
-	}
-	if got := w.issued("AssumeRole"); got != calls {
-		t.Errorf("the second shell's refresh made %d AssumeRole calls, want none", got-calls)
-	}
-	if got := w.issued("GetSessionToken"); got != 1 {
-		t.Errorf("GetSessionToken calls = %d, want 1", got)
-	}
+	return n
 }
 
 // TestUnset: after awsmfa env --unset the hook is quiet in that shell.
@@ -407,6 +450,117 @@ func TestUnset(t *testing.T) {
 			}
 			if key := keyOf(sh); key != "" {
 				t.Errorf("after --unset AWS_ACCESS_KEY_ID = %q", key)
+			}
+		})
+	}
+}
+
+// TestHookMFAModes: with AWSMFA_HOOK_MFA=warn or off, an MFA session that
+// needs a new code is never asked for: no question on the terminal, nothing
+// read from it, no STS request. warn prints one line, off nothing; an
+// unknown value is refused by name. In each case the old environment stays
+// and the hook backs off.
+func TestHookMFAModes(t *testing.T) {
+	// Typed ahead at the due prompt, it must reach the shell as a command,
+	// not awsmfa as a code.
+	const typed = `printf '%s-%s\n' typed ahead`
+	typedOut := regexp.MustCompile(`(?:^|[\r\n])typed-ahead\r?\n`)
+	for _, mode := range []string{"warn", "off", "maybe"} {
+		for _, shell := range shells {
+			t.Run(mode+"/"+shell, func(t *testing.T) {
+				t.Parallel()
+				w := newWorld(t)
+				w.shortSessions()
+				sh := w.shell(shell, "AWSMFA_MIN_TTL=10s", "AWSMFA_HOOK_MFA="+mode)
+				sh.Run(envLine(shell, "short", w.code()))
+				old := keyOf(sh)
+				due := refreshAt(t, sh)
+				waitUntil(due)
+
+				hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+				sh.Send("\r" + typed + "\r")
+				out := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
+				next := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
+				if strings.Contains(out+next, "MFA code for") {
+					t.Errorf("AWSMFA_HOOK_MFA=%s asked for a code:\n%q", mode, out+next)
+				}
+				if !typedOut.MatchString(next) {
+					t.Errorf("the line typed ahead did not run as a command (was it read as a code?):\n%q\n%q", out, next)
+				}
+				var lines []string
+				for _, l := range strings.Split(out, "\n") {
+					if strings.Contains(l, "awsmfa") {
+						lines = append(lines, strings.TrimSpace(l))
+					}
+				}
+				switch mode {
+				case "warn":
+					if len(lines) != 1 || !strings.Contains(lines[0], "short: the session needs a new MFA code") {
+						t.Errorf("warn printed %q, want one line saying the session needs a code", lines)
+					}
+				case "off":
+					if len(lines) != 0 {
+						t.Errorf("off printed %q, want nothing", lines)
+					}
+				default:
+					if len(lines) != 1 || !strings.Contains(lines[0], `AWSMFA_HOOK_MFA="maybe": use prompt, warn or off`) {
+						t.Errorf("AWSMFA_HOOK_MFA=maybe printed %q, want one line naming the value and the choices", lines)
+					}
+				}
+				if got := hookStarts(w.starts()[starts:]); got != 1 {
+					t.Fatalf("the due prompt started awsmfa --hook %d times, want 1: %q", got, w.starts()[starts:])
+				}
+				if key := keyOf(sh); key != old {
+					t.Errorf("AWS_ACCESS_KEY_ID = %q, want the old %q", key, old)
+				}
+				// Backing off: the session is still due, yet the next
+				// prompts start nothing and say nothing.
+				for range 3 {
+					if out := sh.Run(""); strings.Contains(out, "awsmfa") {
+						t.Errorf("a prompt during the back-off printed:\n%q", out)
+					}
+				}
+				if got := w.starts()[starts:]; len(got) != 1 {
+					t.Errorf("during the back-off awsmfa started again: %q", got)
+				}
+				for _, r := range w.emu.Log()[logged:] {
+					if r.CodeSent {
+						t.Errorf("an STS request carried a code: %+v", r)
+					}
+				}
+				if got := w.hits.Load() - hits; got != 0 {
+					t.Errorf("%d requests reached STS, want none: %+v", got, w.emu.Log()[logged:])
+				}
+			})
+		}
+	}
+}
+
+// TestNoEnvNoStarts: a shell with the hook loaded where awsmfa env was
+// never evaluated starts no awsmfa, prompt after prompt.
+func TestNoEnvNoStarts(t *testing.T) {
+	for _, shell := range shells {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			sh := w.shell(shell)
+			for range 20 {
+				sh.Run("")
+			}
+			if starts := w.starts(); len(starts) != 0 {
+				t.Errorf("20 prompts with no session started awsmfa %d times: %q", len(starts), starts)
+			}
+			// The hook is live: a due session in the environment makes the
+			// next prompt start it (else the check above proves nothing).
+			vars := "AWSMFA_HOOK_MFA=off AWSMFA_PROFILE=short AWSMFA_REFRESH_AT=1 AWSMFA_EXPIRATION=2"
+			if shell == "fish" {
+				sh.Run("for v in " + vars + "; set -gx (string split -m1 = $v); end")
+			} else {
+				sh.Run("export " + vars)
+			}
+			sh.Run("")
+			if got := hookStarts(w.starts()); got != 1 {
+				t.Errorf("with a due session in the environment the hook started awsmfa --hook %d times, want 1: %q", got, w.starts())
 			}
 		})
 	}
