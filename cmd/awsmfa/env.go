@@ -53,7 +53,7 @@ func (a *app) env(c *cli.Context) error {
 	res, err := req.get(c.Context)
 	if err != nil {
 		if hook && codeNeeded(err) {
-			return &exitError{code: 3, err: fmt.Errorf("%s: the session needs a new MFA code; run: eval \"$(awsmfa env %s)\"", req.plan.Name, req.plan.Name)}
+			return &exitError{code: 3, err: fmt.Errorf("%s: the session needs a new MFA code; run: %s", req.plan.Name, envCommand(format, req.plan.Name))}
 		}
 		return err
 	}
@@ -80,3 +80,12 @@ func (a *app) env(c *cli.Context) error {
 
 // markerDir holds the fish hook's marker files, beside the sessions.
 func markerDir(cacheDir string) string { return filepath.Join(cacheDir, "markers") }
+
+// envCommand is the command a user of format types to load profile's
+// session into the shell: fish pipes to source, the others eval.
+func envCommand(format exporter.Format, profile string) string {
+	if format.Name() == "fish" {
+		return "awsmfa env " + profile + " | source"
+	}
+	return `eval "$(awsmfa env ` + profile + `)"`
+}

@@ -495,8 +495,12 @@ func TestHookMFAModes(t *testing.T) {
 				}
 				switch mode {
 				case "warn":
-					if len(lines) != 1 || !strings.Contains(lines[0], "short: the session needs a new MFA code") {
-						t.Errorf("warn printed %q, want one line saying the session needs a code", lines)
+					fix := `eval "$(awsmfa env short)"`
+					if shell == "fish" {
+						fix = "awsmfa env short | source"
+					}
+					if len(lines) != 1 || !strings.Contains(lines[0], "short: the session needs a new MFA code; run: "+fix) {
+						t.Errorf("warn printed %q, want one line saying the session needs a code and to run %s", lines, fix)
 					}
 				case "off":
 					if len(lines) != 0 {
