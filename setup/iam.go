@@ -2,18 +2,22 @@ package setup
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
@@ -72,30 +76,124 @@ func choose(t Terminal, devices []string) (string, error) {
 }
 
 // listMFADevices calls iam:ListMFADevices signed with the new keys: the
-// devices of the user they belong to.
+// devices of the user they belong to, every page of them.
+//
+// This is the one IAM call awsmfa makes, so it is made here in the Query
+// protocol, signed by the SDK's SigV4 signer, rather than with the SDK's IAM
+// client: the linker keeps all of that client's ~170 operations (3.5 MB of
+// code) and their package init, which every start of awsmfa, cache hits
+// included, would pay for.
 func listMFADevices(ctx context.Context, endpoint, keyID, secret string) ([]string, error) {
-	opts := iam.Options{
-		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider(keyID, secret, ""),
-		HTTPClient:  &http.Client{Timeout: 30 * time.Second},
-		Retryer:     retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = 3 }),
+	c := iamClient{
+		endpoint: endpoint,
+		creds:    aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret},
+		http:     &http.Client{Timeout: 30 * time.Second},
+		signer:   v4.NewSigner(),
 	}
-	if endpoint != "" {
-		opts.BaseEndpoint = aws.String(endpoint)
+	if c.endpoint == "" {
+		c.endpoint = "https://iam.amazonaws.com"
 	}
-	client := iam.New(opts)
 	var out []string
-	pages := iam.NewListMFADevicesPaginator(client, &iam.ListMFADevicesInput{})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
+	marker := ""
+	for page := 0; page < maxIAMPages; page++ {
+		form := url.Values{"Action": {"ListMFADevices"}, "Version": {"2010-05-08"}}
+		if marker != "" {
+			form.Set("Marker", marker)
+		}
+		var res listMFADevicesResponse
+		if err := c.call(ctx, form, &res); err != nil {
 			return nil, describeIAM(err, keyID, endpoint)
 		}
-		for _, d := range page.MFADevices {
-			out = append(out, aws.ToString(d.SerialNumber))
+		for _, d := range res.Devices {
+			out = append(out, d.SerialNumber)
+		}
+		if !res.IsTruncated || res.Marker == "" {
+			return out, nil
+		}
+		marker = res.Marker
+	}
+	return nil, describeIAM(fmt.Errorf("more than %d pages of MFA devices", maxIAMPages), keyID, endpoint)
+}
+
+// maxIAMPages bounds the pages listMFADevices follows (IAM allows eight
+// MFA devices a user; a server that never stops paging is an error).
+const maxIAMPages = 20
+
+// iamAttempts is how often an IAM call is tried when it is throttled, fails
+// with a 5xx or cannot connect, as the SDK's standard retryer does.
+const iamAttempts = 3
+
+type listMFADevicesResponse struct {
+	Devices []struct {
+		SerialNumber string
+	} `xml:"ListMFADevicesResult>MFADevices>member"`
+	IsTruncated bool   `xml:"ListMFADevicesResult>IsTruncated"`
+	Marker      string `xml:"ListMFADevicesResult>Marker"`
+}
+
+type iamErrorResponse struct {
+	Code    string `xml:"Error>Code"`
+	Message string `xml:"Error>Message"`
+}
+
+// iamClient makes signed IAM Query requests.
+type iamClient struct {
+	endpoint string
+	creds    aws.Credentials
+	http     *http.Client
+	signer   *v4.Signer
+}
+
+// call POSTs form, decoding a 200 response into out and any other into a
+// smithy.APIError with IAM's code and message, retrying what may pass.
+func (c iamClient) call(ctx context.Context, form url.Values, out any) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		var retry bool
+		retry, err = c.try(ctx, form, out)
+		if !retry || attempt == iamAttempts || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		case <-ctx.Done():
+			return err
 		}
 	}
-	return out, nil
+}
+
+func (c iamClient) try(ctx context.Context, form url.Values, out any) (retry bool, err error) {
+	body := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, strings.NewReader(body))
+	if err != nil {
+		return false, fmt.Errorf("the IAM endpoint %q is not a URL: %w", c.endpoint, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	sum := sha256.Sum256([]byte(body))
+	if err := c.signer.SignHTTP(ctx, c.creds, req, hex.EncodeToString(sum[:]), "iam", "us-east-1", time.Now()); err != nil {
+		return false, err
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return true, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
+	if err != nil {
+		return true, err
+	}
+	if res.StatusCode == http.StatusOK {
+		if err := xml.Unmarshal(data, out); err != nil {
+			return false, fmt.Errorf("the IAM response is not ListMFADevices XML: %v", err)
+		}
+		return false, nil
+	}
+	var e iamErrorResponse
+	if xml.Unmarshal(data, &e) != nil || e.Code == "" {
+		e.Code, e.Message = http.StatusText(res.StatusCode), fmt.Sprintf("HTTP %d with no IAM error document", res.StatusCode)
+	}
+	retry = res.StatusCode >= 500 || e.Code == "Throttling" || e.Code == "ThrottlingException" || e.Code == "RequestLimitExceeded"
+	return retry, &smithy.GenericAPIError{Code: e.Code, Message: e.Message}
 }
 
 // whoami names the IAM user the keys belong to, for messages; "with key
