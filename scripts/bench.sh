@@ -55,6 +55,7 @@ mkdir -p "$BIN"
 cp bin/awsmfa bin/stsemu "$BIN/"
 build() { CGO_ENABLED=0 go build -trimpath -tags urfave_cli_no_docs -ldflags '-s -w' "$@"; }
 build -o "$BIN/hello" ./internal/benchprog/hello
+build -o "$BIN/linkonly" ./internal/benchprog/linkonly
 build -o "$BIN/stscall" ./internal/benchprog/stscall
 build -o "$BIN/benchtool" ./internal/benchprog/benchtool
 TOOL=$BIN/benchtool
@@ -167,7 +168,7 @@ say "timing env from the cache and prompt against hello ($RUNS runs each)"
 (
 	# prompt reads the session env exported; so does this subshell.
 	eval "$("$BIN/awsmfa" env --shell bash dev)"
-	measure start "$BIN/hello" "$BIN/awsmfa env --shell bash dev" "$BIN/awsmfa prompt"
+	measure start "$BIN/hello" "$BIN/awsmfa env --shell bash dev" "$BIN/awsmfa prompt" "$BIN/linkonly" "$BIN/awsmfa --version"
 )
 say "timing a role refresh from the cached MFA session against one bare STS call"
 measure refresh \
@@ -239,6 +240,8 @@ hook_rows
 	read -r HELLO HELLO_SD
 	read -r ENV ENV_SD
 	read -r PROMPT PROMPT_SD
+	read -r LINK LINK_SD
+	read -r VERSION VERSION_SD
 } < <(stats start)
 {
 	read -r STS STS_SD
@@ -252,7 +255,7 @@ hook_rows
 	read -r P10000 P10000_SD
 } < <(stats profiles)
 
-T="$HELLO $HELLO_SD $ENV $ENV_SD $PROMPT $PROMPT_SD $STS $STS_SD $REFRESH $REFRESH_SD $P2 $P2_SD $P10 $P10_SD $P100 $P100_SD $P1000 $P1000_SD $P10000 $P10000_SD" \
+T="$HELLO $HELLO_SD $ENV $ENV_SD $PROMPT $PROMPT_SD $STS $STS_SD $REFRESH $REFRESH_SD $P2 $P2_SD $P10 $P10_SD $P100 $P100_SD $P1000 $P1000_SD $P10000 $P10000_SD $LINK $LINK_SD $VERSION $VERSION_SD" \
 	WHEN="$(date -u +%Y-%m-%dT%H:%MZ)" PLATFORM="$PLATFORM" CPUS="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')" \
 	GOVERSION="$GOVERSION" TIMER="$TIMER" RUNS="$((PER_ROUND * ROUNDS)) runs in $ROUNDS rounds" \
 	SIZE_AWSMFA="$SIZE_AWSMFA" SIZE_HELLO="$SIZE_HELLO" RSS_ENV="$RSS_ENV" RSS_BIG="$RSS_BIG" RSS_REFRESH="$RSS_REFRESH" RSS_HELLO="$RSS_HELLO" \
@@ -284,6 +287,9 @@ T="$HELLO $HELLO_SD $ENV $ENV_SD $PROMPT $PROMPT_SD $STS $STS_SD $REFRESH $REFRE
 		split(ENVIRON["T"], v, " ")
 		ratio("env from the cache", "hello-world Go binary", v[3], v[4], v[1], v[2], 2.0)
 		ratio("prompt", "hello-world Go binary", v[5], v[6], v[1], v[2], "")
+		ratio("awsmfa --version (start-up alone)", "hello-world Go binary", v[23], v[24], v[1], v[2], "")
+		ratio("linking the 4 chosen packages", "hello-world Go binary", v[21], v[22], v[1], v[2], "")
+		ratio("env from the cache", "linking the 4 chosen packages", v[3], v[4], v[21], v[22], "")
 	}
 	{ row($1, $2, $3, $4, $5, $6) }
 	END {

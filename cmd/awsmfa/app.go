@@ -87,6 +87,7 @@ func (a *app) run(args []string) int {
 		},
 	}
 	for _, cmd := range c.Commands {
+		cmd.Flags = fastNames(cmd.Flags)
 		// A mistyped flag is one line on stderr, never a help page on
 		// stdout, where eval would run it.
 		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {

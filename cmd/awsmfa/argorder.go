@@ -25,9 +25,9 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 	}
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
-		_, isBool := f.(*cli.BoolFlag)
+		dg, ok := f.(cli.DocGenerationFlag)
 		for _, n := range f.Names() {
-			takesValue[n] = !isBool
+			takesValue[n] = !ok || dg.TakesValue()
 		}
 	}
 	flags := []string{args[0], args[1]}
