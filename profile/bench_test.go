@@ -55,6 +55,50 @@ func BenchmarkResolve(b *testing.B) {
 	}
 }
 
+// benchConfig writes the config of scripts/bench.sh (make bench): [profile
+// dev] with an MFA device and mfa_process, [profile admin], then filler role
+// profiles up to n, and the credentials file with [dev]'s keys.
+func benchConfig(tb testing.TB, n int) *Resolver {
+	tb.Helper()
+	dir := tb.TempDir()
+	const serial = "arn:aws:iam::123456789012:mfa/demo"
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "[profile dev]\nmfa_serial = %s\nmfa_process = /tmp/bin/stsemu code --url http://127.0.0.1:4567 --serial %s\n\n", serial, serial)
+	fmt.Fprintf(&cfg, "[profile admin]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/demo-admin\nmfa_serial = %s\nmfa_process = /tmp/bin/stsemu code --url http://127.0.0.1:4567 --serial %s\n", serial, serial)
+	for i := 3; i <= n; i++ {
+		fmt.Fprintf(&cfg, "\n[profile team-%05d]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/team-%05d\nmfa_serial = %s\nregion = eu-west-1\nduration_seconds = 3600\n", i, i, serial)
+	}
+	cfgPath := filepath.Join(dir, "config")
+	credPath := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cfgPath, []byte(cfg.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	cred := "[dev]\naws_access_key_id = AKIAEMULATORDEMO0001\naws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000\n"
+	if err := os.WriteFile(credPath, []byte(cred), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return &Resolver{Getenv: func(string) string { return "" }, HomeDir: dir, Username: "alice",
+		Files: Files{Config: cfgPath, Credentials: credPath}}
+}
+
+// BenchmarkResolveBench resolves dev, as `awsmfa env dev` does on every
+// cache hit in make bench, with the bench's 2- and 10000-profile configs:
+// the difference is what issue 6 allows at most 2 ms for, whole-process.
+func BenchmarkResolveBench(b *testing.B) {
+	for _, n := range []int{2, 10000} {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			r := benchConfig(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := r.Resolve(Options{Profile: "dev"})
+				if err != nil || p.Path != SessionToken {
+					b.Fatal(p, err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkNames lists every profile of a 10000-profile config, as
 // completion, list and the unknown-profile error do: it must stay linear.
 func BenchmarkNames(b *testing.B) {
@@ -76,10 +120,14 @@ func BenchmarkParse(b *testing.B) {
 	b.Run("scanner", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			f, err := loadFile(cfgPath, cfgPath, true)
-			if i, _ := f.lookup("team05000"); err != nil || i < 0 {
+			f, err := loadFile(cfgPath, cfgPath, true, true, 0)
+			if err != nil {
 				b.Fatal(err)
 			}
+			if i, _ := f.lookup("team05000"); i < 0 {
+				b.Fatal("no team05000")
+			}
+			f.close()
 		}
 	})
 	b.Run("ini.v1", func(b *testing.B) {
@@ -91,4 +139,35 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScan checks the 10000-profile config of make bench in memory:
+// the line scan alone, without reading the file.
+func BenchmarkScan(b *testing.B) {
+	r := benchConfig(b, 10000)
+	raw, err := os.ReadFile(r.Files.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := string(raw)
+	for _, mode := range []string{"lines", "masked", "masked-streamed"} {
+		b.Run(mode, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			f := &file{isConfig: true, data: data}
+			for b.Loop() {
+				f.sections, f.marks = f.sections[:0], f.marks[:0]
+				sc := scanner{f: f, streamed: mode == "masked-streamed"}
+				ok := false
+				if mode == "lines" {
+					ok = sc.lines(data, 0)
+				} else {
+					ok = sc.masked(data, 0)
+				}
+				if !ok || len(f.sections)+len(f.marks) != 10000 {
+					b.Fatal(ok, len(f.sections), len(f.marks))
+				}
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -35,10 +36,10 @@ func (e *UnknownProfileError) Error() string {
 	where := e.Files.Config + " or " + e.Files.Credentials
 	if e.NoFiles {
 		return fmt.Sprintf("no profile named %q: neither %s nor %s exists\ncreate one with: awsmfa setup %s",
-			e.Name, e.Files.Config, e.Files.Credentials, e.Name)
+			e.Name, e.Files.Config, e.Files.Credentials, commandArg(e.Name))
 	}
 	if len(e.Known) == 0 && e.Misplaced == "" {
-		return fmt.Sprintf("no profile named %q: %s define no profiles\ncreate one with: awsmfa setup %s", e.Name, where, e.Name)
+		return fmt.Sprintf("no profile named %q: %s define no profiles\ncreate one with: awsmfa setup %s", e.Name, where, commandArg(e.Name))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "no profile named %q in %s", e.Name, where)
@@ -63,6 +64,18 @@ func (e *UnknownProfileError) Error() string {
 		b.WriteString(n)
 	}
 	return b.String()
+}
+
+// commandArg shows a name typed on the command line in a command to run:
+// as it is, or quoted when it holds a control character (a newline would
+// break the message's two lines).
+func commandArg(name string) string {
+	for i := 0; i < len(name); i++ {
+		if name[i] < ' ' || name[i] == 0x7f {
+			return strconv.Quote(name)
+		}
+	}
+	return name
 }
 
 // Is makes errors.Is(err, ErrNotFound) true.

@@ -3,6 +3,7 @@ package profile
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,8 @@ import (
 // FuzzResolve feeds arbitrary config and credentials text and a profile
 // name to Resolve, Names and List: none may panic or hang, every error must
 // fit the two-line contract, and every plan Resolve returns must be valid.
+// The scanner must accept what the lexer accepts, and Resolve return the
+// same whether the files are read whole or streamed, masked or line by line.
 // Seeds are the fixtures of the table tests; more live in
 // testdata/fuzz/FuzzResolve.
 func FuzzResolve(f *testing.F) {
@@ -26,6 +29,8 @@ func FuzzResolve(f *testing.F) {
 	dir := f.TempDir()
 	cfg, cred := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
 	f.Fuzz(func(t *testing.T, config, credentials, name string) {
+		checkScan(t, config, true)
+		checkScan(t, credentials, false)
 		if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -40,6 +45,27 @@ func FuzzResolve(f *testing.F) {
 			checkMessage(t, err)
 		} else {
 			checkPlan(t, p)
+		}
+		// Streamed through a small buffer, or read whole, the files
+		// resolve alike.
+		for _, chunk := range []int{-1, 16 + len(name)%32} {
+			r2 := *r
+			r2.chunk = chunk
+			p2, err2 := r2.Resolve(opt)
+			if !sameResult(p, err, p2, err2) {
+				t.Fatalf("chunk %d: Resolve = %+v, %v; with the default buffer %+v, %v", chunk, p2, err2, p, err)
+			}
+		}
+		if haveClassify {
+			// Line by line, as where classify has no assembly.
+			useMasked = false
+			r2 := *r
+			r2.chunk = 16 + len(config)%32
+			p2, err2 := r2.Resolve(opt)
+			useMasked = true
+			if !sameResult(p, err, p2, err2) {
+				t.Fatalf("line by line: Resolve = %+v, %v; with classify %+v, %v", p2, err2, p, err)
+			}
 		}
 		if _, err := r.Names(opt); err != nil {
 			checkMessage(t, err)
@@ -105,4 +131,12 @@ func checkPlan(t *testing.T, p *Plan) {
 			fail("no origin for %s", k)
 		}
 	}
+}
+
+// sameResult reports whether two calls of Resolve returned the same.
+func sameResult(p *Plan, err error, p2 *Plan, err2 error) bool {
+	if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+		return false
+	}
+	return reflect.DeepEqual(p, p2)
 }

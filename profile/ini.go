@@ -54,6 +54,7 @@ type token struct {
 	line  int    // 1-based line number
 	name  string // section header, or option key (original case)
 	value string // option value (trimmed); "" for sections and continuations
+	start int    // offset of the line's first byte
 	end   int    // offset just past the line's newline
 }
 
@@ -125,7 +126,7 @@ func (l *lexer) next() tokenKind {
 			if k := strings.LastIndexByte(content, ']'); k > 1 {
 				l.inSection = true
 				l.haveOpt = false
-				l.tok = token{kind: tokSection, line: l.line, name: content[1:k], end: next}
+				l.tok = token{kind: tokSection, line: l.line, name: content[1:k], start: start, end: next}
 				return tokSection
 			}
 		}

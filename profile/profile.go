@@ -45,6 +45,8 @@ type Resolver struct {
 	HomeDir  string              // for ~ expansion, the default file paths and messages
 	Username string              // for the default role session name
 	Files    Files               // explicit paths; empty fields mean the defaults
+
+	chunk int // the buffer Resolve streams a large file through: 0 means chunkSize; tests make it small, or -1 to read files whole
 }
 
 // Options are the command-line flags. Zero values mean "not given".

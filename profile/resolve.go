@@ -27,10 +27,11 @@ type Entry struct {
 // "default") into a validated Plan. Every error is meant for the user: it
 // names the file and line or the variable at fault and says what to do.
 func (r *Resolver) Resolve(opt Options) (*Plan, error) {
-	w, err := r.load(opt)
+	w, err := r.load(opt, true)
 	if err != nil {
 		return nil, err
 	}
+	defer w.close()
 	name, origin := w.profileName()
 	return w.resolve(name, origin)
 }
@@ -40,7 +41,7 @@ func (r *Resolver) Resolve(opt Options) (*Plan, error) {
 // sections aws-mfa writes ([NAME] beside [NAME-long-term]) are not names of
 // their own.
 func (r *Resolver) Names(opt Options) ([]Summary, error) {
-	w, err := r.load(opt)
+	w, err := r.load(opt, false)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func (r *Resolver) Names(opt Options) ([]Summary, error) {
 // that does not resolve is listed with its error rather than failing the
 // list.
 func (r *Resolver) List(opt Options) ([]Entry, error) {
-	w, err := r.load(opt)
+	w, err := r.load(opt, false)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,10 @@ type world struct {
 	shortSfx  string // "" for none
 }
 
-func (r *Resolver) load(opt Options) (*world, error) {
+// load reads the files. stream is for Resolve, which reads a handful of
+// sections: a large file is then streamed (see file), and the caller must
+// close the world.
+func (r *Resolver) load(opt Options, stream bool) (*world, error) {
 	files, err := r.Paths()
 	if err != nil {
 		return nil, err
@@ -98,13 +102,20 @@ func (r *Resolver) load(opt Options) (*world, error) {
 	if w.longSfx == w.shortSfx {
 		return nil, errorf("--long-term-suffix and --short-term-suffix are both %q: the long-term keys would be overwritten\ngive them different values", w.longSfx)
 	}
-	if w.cfg, err = loadFile(files.Config, w.shown.Config, true); err != nil {
+	if w.cfg, err = loadFile(files.Config, w.shown.Config, true, stream, r.chunk); err != nil {
 		return nil, err
 	}
-	if w.cred, err = loadFile(files.Credentials, w.shown.Credentials, false); err != nil {
+	if w.cred, err = loadFile(files.Credentials, w.shown.Credentials, false, stream, r.chunk); err != nil {
+		w.cfg.close()
 		return nil, err
 	}
 	return w, nil
+}
+
+// close releases the files load streamed.
+func (w *world) close() {
+	w.cfg.close()
+	w.cred.close()
 }
 
 func (w *world) profileName() (string, Origin) {

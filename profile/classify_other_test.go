@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package profile
+
+var classifiers = []classifier{{"classify", classify}}
+
+type classifier struct {
+	name string
+	fn   func(*byte, int, *blockMasks, *blockState)
+}
