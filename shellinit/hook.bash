@@ -21,16 +21,32 @@ _awsmfa_now() {
   now=$((_awsmfa_epoch0 + SECONDS - _awsmfa_seconds0))
 }
 
-_awsmfa_hook() {
-  _awsmfa_status=$?
-  # The fast path, taken at almost every prompt: the clock short of the next
-  # instant anything changes (the segment's text, the refresh time, the end
-  # of a back-off), and the same session as last time. (One [[ ]], and a
-  # global rather than `local`: each costs time at every prompt.)
-  [[ ${EPOCHSECONDS-} -lt $_awsmfa_next && ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] && return $_awsmfa_status
-  _awsmfa_update
-  return $_awsmfa_status
-}
+# _awsmfa_hook is the PROMPT_COMMAND entry. The fast path, taken at almost
+# every prompt: the clock short of the next instant anything changes (the
+# segment's text, the refresh time, the end of a back-off), and the same
+# session as last time. It is what a prompt pays, and at a prompt each
+# command costs bash about as much as calling the function does, so the
+# fast path is two: one arithmetic test that also keeps $? (which
+# _awsmfa_slow hands on), and one [[ ]]. When the last command succeeded,
+# that [[ ]] leaves the function's status 0 with no `return`; after a
+# failure _awsmfa_slow returns $? as it was. Globals, not `local`: those
+# cost too. Without $EPOCHSECONDS (bash before 5.0) _awsmfa_update reads the
+# clock at each prompt.
+if [[ -n ${EPOCHSECONDS-} ]]; then
+  _awsmfa_hook() {
+    ((_awsmfa_status = $?, !_awsmfa_status && EPOCHSECONDS < _awsmfa_next)) && [[ ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] || _awsmfa_slow
+  }
+  _awsmfa_slow() {
+    ((EPOCHSECONDS < _awsmfa_next)) && [[ ${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-} == "$_awsmfa_seen" ]] || _awsmfa_update
+    return $_awsmfa_status
+  }
+else
+  _awsmfa_hook() {
+    _awsmfa_status=$?
+    _awsmfa_update
+    return $_awsmfa_status
+  }
+fi
 
 # _awsmfa_update refreshes the session if it is due and recomputes
 # AWSMFA_PROMPT and the instant it next needs looking at.

@@ -3,11 +3,12 @@
 # Before each prompt, and before each command so that a command typed after
 # expiry starts with fresh credentials, it decides whether the session that
 # `awsmfa env PROFILE | source` exported is due for refresh; only then does
-# it run awsmfa. fish has no clock builtin: fish 3.6+ reads
-# `path mtime -R $AWSMFA_MARKER`, the seconds since the marker file's mtime,
-# which awsmfa sets to the session's refresh time (negative until it is due),
-# so no process starts. Older fish (3.5 and before) runs `date +%s` at each
-# prompt while a session is exported.
+# it run awsmfa. fish has no clock builtin: fish 3.6+ compares the marker
+# file's mtime, which awsmfa sets to the session's refresh time, with now (a
+# file in $XDG_RUNTIME_DIR that each check touches, or else
+# `path mtime -R $AWSMFA_MARKER`, negative until it is due), so no process
+# starts. Older fish (3.5 and before) runs `date +%s` at each prompt while a
+# session is exported.
 # awsmfa_prompt prints the prompt segment ("dev 1h23m", "dev 4m!" inside the
 # refresh margin, "dev expired").
 # AWSMFA_HOOK_MFA=prompt (default) lets a refresh ask for a code on /dev/tty,
@@ -29,16 +30,41 @@ if builtin -q path 2>/dev/null; and path mtime -R -- / >/dev/null 2>/dev/null
         math (command date +%s) - $AWSMFA_REFRESH_AT
     end
 
-    function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
-        set -q AWSMFA_REFRESH_AT[1]; or return
-        # The fast path, with no process: the marker's mtime is the refresh
-        # time, so a negative age means not due yet. (path is silent about a
-        # missing file; no redirection, which would open /dev/null.)
-        set -l age (path mtime -R -- $AWSMFA_MARKER)
-        and test $age -lt 0
-        and return
-        __awsmfa_due
+    # __awsmfa_install_hook defines the hook. Its fast path starts no
+    # process: the marker's mtime is the refresh time. Best, with no command
+    # substitution either (fish runs one through a pipe and a thread, which
+    # costs more than the rest of the hook): a file in the private
+    # $XDG_RUNTIME_DIR, usually in memory, whose mtime the test's own
+    # redirection sets to now, against the marker's. That is used if it is
+    # safe and, once, shown to work; else `path mtime -R` on the marker (a
+    # negative age: not due yet).
+    function __awsmfa_install_hook
+        set -g __awsmfa_now
+        set -l f "$XDG_RUNTIME_DIR/awsmfa-now"
+        if set -q XDG_RUNTIME_DIR[1]
+            and test -d "$XDG_RUNTIME_DIR" -a -O "$XDG_RUNTIME_DIR" -a -w "$XDG_RUNTIME_DIR"
+            and test ! -L $f -a \( ! -e $f -o \( -f $f -a -O $f -a -w $f \) \)
+            and true >$f
+            and set -l age (path mtime -R -- $f)
+            and test "$age" -ge 0 -a "$age" -le 1 2>/dev/null
+            set -g __awsmfa_now $f
+            function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
+                # No session, or not due: the marker newer than now.
+                test -z "$AWSMFA_REFRESH_AT" -o "$AWSMFA_MARKER" -nt $__awsmfa_now >$__awsmfa_now; or __awsmfa_due
+            end
+        else
+            function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
+                set -q AWSMFA_REFRESH_AT[1]; or return
+                # (path is silent about a missing file; no redirection, which
+                # would open /dev/null.)
+                set -l age (path mtime -R -- $AWSMFA_MARKER)
+                and test $age -lt 0
+                and return
+                __awsmfa_due
+            end
+        end
     end
+    __awsmfa_install_hook
 else
     function __awsmfa_age
         math (command date +%s) - $AWSMFA_REFRESH_AT
@@ -52,6 +78,12 @@ end
 
 # __awsmfa_due refreshes the session if it is due and no back-off holds.
 function __awsmfa_due
+    set -q AWSMFA_REFRESH_AT[1]; or return
+    # The file that tells the time has gone (its redirection failed): choose
+    # again.
+    if set -q __awsmfa_now[1]; and not test -f $__awsmfa_now -a -w $__awsmfa_now
+        __awsmfa_install_hook
+    end
     set -l age (__awsmfa_age); or return
     test "$age" -ge 0 2>/dev/null; or return
     # now = AWSMFA_REFRESH_AT + age, with no process.

@@ -14,14 +14,62 @@ zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || zmodload zsh/datetime
 typeset -g _awsmfa_bin=@AWSMFA_BIN@
 typeset -g _awsmfa_seen="${_awsmfa_seen-}" _awsmfa_bad="${_awsmfa_bad-}"
 typeset -gi _awsmfa_retry_at="${_awsmfa_retry_at:-0}" _awsmfa_fails="${_awsmfa_fails:-0}" _awsmfa_next=0
+# With zsh/sched the hook skips the prompts at which nothing it looks at can
+# have changed. zsh charges more for calling a precmd function at all than
+# the check in it costs; a disabled function it does not call.
+typeset -gi _awsmfa_sched=0 _awsmfa_sched_at=0
+zmodload -F zsh/sched b:sched p:zsh_scheduled_events 2>/dev/null && _awsmfa_sched=1
 
-_awsmfa_hook() {
-  # The fast path, taken at almost every prompt: the same session as last
-  # time, and the clock short of the next instant anything changes (the
-  # segment's text, or the refresh time, or the end of a back-off).
-  [[ $EPOCHSECONDS -lt $_awsmfa_next && "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] && return 0
-  _awsmfa_update
-  return 0
+# _awsmfa_hook runs before each prompt, first of the precmd functions. The
+# fast path: the clock short of _awsmfa_next, the next instant anything
+# changes (the segment's text, the refresh time, the end of a back-off), and
+# the same session as last time. With zsh/sched it then disables itself
+# (`disable -f`: zsh skips it, for nothing) until either a command runs,
+# which may change the session (_awsmfa_preexec enables it again), or
+# _awsmfa_next comes (a sched event, which zsh itself checks before each
+# prompt and while the line editor waits, enables it). So after an empty
+# line no function of the hook runs. (zsh keeps $? over hook functions;
+# each command in them costs, so there are few.)
+# _awsmfa_preexec refreshes before a command that starts after the session
+# became due while the prompt waited (only the clock: the session cannot
+# have changed since the precmd check).
+if ((_awsmfa_sched)); then
+  _awsmfa_hook() {
+    ((EPOCHSECONDS < _awsmfa_next)) && [[ "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] || _awsmfa_update
+    ((_awsmfa_sched_at == _awsmfa_next)) || _awsmfa_schedule
+    disable -f _awsmfa_hook
+  }
+  _awsmfa_preexec() {
+    ((EPOCHSECONDS < _awsmfa_next)) || _awsmfa_update
+    enable -f _awsmfa_hook
+  }
+else
+  _awsmfa_hook() {
+    ((EPOCHSECONDS < _awsmfa_next)) && [[ "${AWSMFA_REFRESH_AT-}:${AWSMFA_EXPIRATION-}:${AWSMFA_PROFILE-}" == "$_awsmfa_seen" ]] || _awsmfa_update
+  }
+  _awsmfa_preexec() {
+    ((EPOCHSECONDS < _awsmfa_next)) || _awsmfa_update
+  }
+fi
+
+# _awsmfa_schedule replaces the hook's sched event with one for
+# _awsmfa_next, if that is still to come and is not never. The event is set
+# a second early: the line editor counts its wait for an event from the
+# whole second, so it can come up to a second late.
+_awsmfa_schedule() {
+  local i=${zsh_scheduled_events[(I)*:_awsmfa_fire *]}
+  ((i)) && sched -$i
+  _awsmfa_sched_at=0
+  ((EPOCHSECONDS < _awsmfa_next && _awsmfa_next < 9223372036854775807)) || return 0
+  sched $((_awsmfa_next - 1)) '_awsmfa_fire $?' && _awsmfa_sched_at=$_awsmfa_next
+}
+
+# _awsmfa_fire is the sched event; its entry is gone once it has run. An
+# event's status becomes $?, so it hands on the one it found.
+_awsmfa_fire() {
+  _awsmfa_sched_at=0
+  enable -f _awsmfa_hook
+  return $1
 }
 
 # _awsmfa_update refreshes the session if it is due and recomputes
@@ -109,12 +157,9 @@ _awsmfa_refresh() {
   fi
 }
 
-# _awsmfa_preexec refreshes before a command that starts after the session
-# became due while the prompt waited.
-_awsmfa_preexec() { _awsmfa_hook; }
-
 # Install once, however often this is sourced; first, so a precmd that
-# draws the prompt already sees the new AWSMFA_PROMPT.
+# draws the prompt already sees the new AWSMFA_PROMPT. (Defining
+# _awsmfa_hook above enabled it, if it was disabled.)
 typeset -ga precmd_functions preexec_functions
 ((${precmd_functions[(I)_awsmfa_hook]})) || precmd_functions=(_awsmfa_hook "${precmd_functions[@]}")
 ((${preexec_functions[(I)_awsmfa_preexec]})) || preexec_functions=(_awsmfa_preexec "${preexec_functions[@]}")

@@ -281,6 +281,63 @@ func TestRefreshWhenDue(t *testing.T) {
 	}
 }
 
+// TestEmptyPrompts: with nothing typed but Enter, the prompt still shows the
+// segment as of that prompt once its text changes, and the prompt after the
+// session becomes due refreshes it. (The zsh hook leaves such prompts alone
+// until a sched event says something is due; this checks that it comes, and
+// that $? survives it.)
+// The segment is read from the prompt drawn, not from a command, which would
+// run the hook itself (zsh's preexec).
+func TestEmptyPrompts(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh"} {
+		t.Run(shell, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t)
+			ps := "PS1='[${AWSMFA_PROMPT}]'\"$PS1\""
+			if shell == "zsh" {
+				ps = "setopt prompt_subst; PROMPT='[${AWSMFA_PROMPT}]'\"$PROMPT\""
+			}
+			sh := startHooked(t, shell, f, ps)
+			now := time.Now()
+			// 61-62 seconds left, "dev 1m", under a minute 2-3 seconds on;
+			// due 10 seconds on.
+			sess := newSession(t, "ASIATICK", now.Add(1500*time.Millisecond), 61*time.Second, 10*time.Second)
+			fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
+			f.set("reply", fresh.exports(shell))
+			sh.Run(evalFile(t, shell, sess.exports(shell)))
+			shown := func() string {
+				t.Helper()
+				sh.Send("\r")
+				return sh.Expect(`\[([^][\r\n\x1b]*)\]` + regexp.QuoteMeta(ptytest.Prompt))[1]
+			}
+			if got := shown(); got != "dev 1m" {
+				t.Fatalf("the prompt shows %q, want %q", got, "dev 1m")
+			}
+			// A command that ends when the segment is all but due: zsh's
+			// sched event comes at the prompt after it, and must keep $?.
+			wait := time.Until(sess.expiration.Add(-59500 * time.Millisecond)).Seconds()
+			sh.Run(fmt.Sprintf("sleep %.3f; false", wait))
+			if got := sh.Value(`"$?"`); got != "1" {
+				t.Errorf("after `false` $? = %q, want 1", got)
+			}
+			time.Sleep(time.Until(sess.expiration.Add(-58500 * time.Millisecond)))
+			if got, want := shown(), regexp.MustCompile(`^dev 5[789]s$`); !want.MatchString(got) {
+				t.Errorf("a minute short of the end the prompt shows %q, want %v", got, want)
+			}
+			if starts := f.lines("starts"); len(starts) != 0 {
+				t.Fatalf("refreshed before it was due: %q", starts)
+			}
+			time.Sleep(time.Until(sess.refresh.Add(1200 * time.Millisecond)))
+			if got := shown(); got != "dev 1h00m" && got != "dev 59m" {
+				t.Errorf("at the first prompt after the session became due the prompt shows %q, want the new session's", got)
+			}
+			if starts := f.lines("starts"); len(starts) != 1 {
+				t.Errorf("awsmfa started %d times, want 1", len(starts))
+			}
+		})
+	}
+}
+
 // TestBackOff: a failed refresh keeps the old environment and is not
 // retried at every prompt; once the back-off ends it is retried, and the
 // next back-off is longer. A refresh that succeeds but hands back a session
@@ -616,7 +673,9 @@ func TestOldBashClocks(t *testing.T) {
 // builtin is there but has no mtime subcommand (emulated by a function that
 // shadows it), so the hook must take the clock from date at each prompt,
 // never print an error, and still refresh when due. A date shim records each
-// start, and the same shim shows that fish 3.6+ never runs it.
+// start, and the same shim shows that fish 3.6+ never runs it, whether it
+// tells the time from a file in XDG_RUNTIME_DIR or, without one, from
+// `path mtime -R` on the marker.
 func TestOldFishClock(t *testing.T) {
 	const fish35 = `function path
     if test "$argv[1]" = mtime
@@ -628,9 +687,11 @@ end`
 	for _, tc := range []struct {
 		name, rc  string
 		wantDates bool
+		nowFile   bool // the fast path reads the clock from a file in XDG_RUNTIME_DIR
 	}{
-		{"fish 3.5", fish35, true},
-		{"fish 3.6", "", false},
+		{"fish 3.5", fish35, true, false},
+		{"fish 3.6", "", false, true},
+		{"fish 3.6 without XDG_RUNTIME_DIR", "set -e XDG_RUNTIME_DIR", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -659,6 +720,9 @@ end`
 			}
 			if out := sh.Output(); strings.Contains(out, "invalid subcommand") {
 				t.Errorf("the hook called path mtime on a fish without it:\n%s", out)
+			}
+			if got := sh.Value(`"$__awsmfa_now"`) != ""; got != tc.nowFile {
+				t.Errorf("the hook reads the clock from a file: %v, want %v", got, tc.nowFile)
 			}
 			checkSegment(t, sh, notDue)
 			fresh := newSession(t, "ASIANEW", now, time.Hour, 50*time.Minute)
