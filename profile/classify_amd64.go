@@ -1,3 +1,5 @@
+//go:build !purego
+
 package profile
 
 import "golang.org/x/sys/cpu"

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // The assembly of classify (see classifyGo, which it must match): for each
