@@ -213,24 +213,7 @@ func trimRight(b string) string {
 	return b
 }
 
-// equalFold compares an option key with a lower-case ASCII name.
-func equalFold(key, lower string) bool {
-	if len(key) != len(lower) {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// equalFoldBytes compares two option keys without regard to ASCII case.
+// equalFoldKey compares two option keys without regard to ASCII case.
 func equalFoldKey(a, b string) bool {
 	if len(a) != len(b) {
 		return false

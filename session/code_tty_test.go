@@ -39,13 +39,7 @@ func TestTTYPromptFromRawTerminal(t *testing.T) {
 		err  error
 	}
 	done := make(chan result, 1)
-	p := TTYPrompt{Open: func() (io.ReadWriteCloser, error) {
-		fd, err := unix.Dup(int(tty.Fd()))
-		if err != nil {
-			return nil, err
-		}
-		return os.NewFile(uintptr(fd), tty.Name()), nil
-	}}
+	p := TTYPrompt{Open: reopen(tty)}
 	go func() {
 		code, err := p.Code(context.Background(), "arn:aws:iam::123456789012:mfa/me")
 		done <- result{code, err}
@@ -68,5 +62,17 @@ func TestTTYPromptFromRawTerminal(t *testing.T) {
 	}
 	if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
 		t.Errorf("terminal mode not restored: lflag %#x -> %#x, iflag %#x -> %#x", before.Lflag, after.Lflag, before.Iflag, after.Iflag)
+	}
+}
+
+// reopen is a TTYPrompt.Open for the pty tty: each call hands the prompt a
+// descriptor of its own, which it may close, as opening /dev/tty would.
+func reopen(tty *os.File) func() (io.ReadWriteCloser, error) {
+	return func() (io.ReadWriteCloser, error) {
+		fd, err := unix.Dup(int(tty.Fd()))
+		if err != nil {
+			return nil, err
+		}
+		return os.NewFile(uintptr(fd), tty.Name()), nil
 	}
 }

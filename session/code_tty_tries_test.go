@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 
 	"github.com/awsmfa/awsmfa/profile"
 )
@@ -70,13 +69,7 @@ func TestTTYPromptGivesUpAfterThreeMalformed(t *testing.T) {
 
 			r := newRig(t)
 			p := plan()
-			g := r.getter(TTYPrompt{Label: p.Name, Open: func() (io.ReadWriteCloser, error) {
-				fd, err := unix.Dup(int(tty.Fd()))
-				if err != nil {
-					return nil, err
-				}
-				return os.NewFile(uintptr(fd), tty.Name()), nil
-			}}, true)
+			g := r.getter(TTYPrompt{Label: p.Name, Open: reopen(tty)}, true)
 			done := make(chan error, 1)
 			go func() {
 				_, err := g.Get(context.Background(), p)

@@ -49,8 +49,9 @@ if builtin -q path 2>/dev/null; and path mtime -R -- / >/dev/null 2>/dev/null
             and test "$age" -ge 0 -a "$age" -le 1 2>/dev/null
             set -g __awsmfa_now $f
             function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'
-                # No session, or not due: the marker newer than now.
-                test -z "$AWSMFA_REFRESH_AT" -o "$AWSMFA_MARKER" -nt $__awsmfa_now >$__awsmfa_now; or __awsmfa_due
+                # A session that is due: the marker no newer than now. (With
+                # no session the file is not touched.)
+                set -q AWSMFA_REFRESH_AT[1]; and test ! "$AWSMFA_MARKER" -nt $__awsmfa_now >$__awsmfa_now; and __awsmfa_due
             end
         else
             function __awsmfa_hook --on-event fish_prompt --on-event fish_preexec --description 'awsmfa: refresh the exported session when it is due'

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/http/httptest"
@@ -90,10 +91,17 @@ func (w *world) code() string {
 // run runs awsmfa in-process and returns its exit status, stdout and stderr.
 func (w *world) run(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	a := &app{
-		stdin:  strings.NewReader(""),
-		stdout: &stdout,
-		stderr: &stderr,
+	a := w.app(strings.NewReader(""), &stdout, &stderr, time.Now)
+	status := a.run(append([]string{"awsmfa"}, args...))
+	return status, stdout.String(), stderr.String()
+}
+
+// app is awsmfa with the world's environment, these streams and clock.
+func (w *world) app(stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) *app {
+	return &app{
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
 		getenv: func(k string) string { return w.env[k] },
 		environ: func() []string {
 			var env []string
@@ -102,12 +110,9 @@ func (w *world) run(args ...string) (int, string, string) {
 			}
 			return env
 		},
-		now: time.Now,
-
+		now:        now,
 		executable: os.Executable,
 	}
-	status := a.run(append([]string{"awsmfa"}, args...))
-	return status, stdout.String(), stderr.String()
 }
 
 // snapshot describes every file and directory under the world: mode,

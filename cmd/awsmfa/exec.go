@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -142,6 +141,5 @@ func (a *app) refreshCodes(c *cli.Context, req *request) (session.CodeSource, er
 		return req.getter.Codes, nil
 	}
 	// The same choice as for a command line without --code.
-	noCode := cli.NewContext(c.App, flag.NewFlagSet("exec --server refresh", flag.ContinueOnError), nil)
-	return a.codeSource(noCode, req.plan, false)
+	return a.codeSource(nil, req.plan, false)
 }

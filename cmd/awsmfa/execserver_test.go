@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -114,66 +113,30 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// execServerRig is one user's machine: a home with AWS files, a cache, the
-// emulator, and awsmfa's clock.
+// execServerRig is one user's machine (a world: a home with AWS files, a
+// cache, the emulator) and awsmfa's clock.
 type execServerRig struct {
-	t      *testing.T
-	emu    *stsemu.Server
-	env    map[string]string
+	*world
 	skew   atomic.Int64 // how far awsmfa's clock is ahead of the real one
 	stderr lockedBuffer
 }
 
 func newExecServerRig(t *testing.T, config, credentials string) *execServerRig {
 	t.Helper()
-	r := &execServerRig{t: t, emu: stsemu.New(stsemu.DemoState())}
-	hs := httptest.NewServer(r.emu)
-	t.Cleanup(hs.Close)
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	r.env = map[string]string{
-		"PATH":                        os.Getenv("PATH"),
-		"HOME":                        home,
-		"USER":                        "tester",
-		"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
-		"XDG_CACHE_HOME":              filepath.Join(dir, "cache"),
-		"AWS_ENDPOINT_URL_STS":        hs.URL,
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		execServerChildEnv:            "1",
-	}
+	r := &execServerRig{world: newWorld(t, config, credentials)}
+	r.env["AWS_EC2_METADATA_DISABLED"] = "true"
+	r.env[execServerChildEnv] = "1"
 	return r
 }
 
 // app is awsmfa with the rig's environment and clock.
 func (r *execServerRig) app(stdin io.Reader, stdout io.Writer) *app {
-	return &app{
-		stdin:  stdin,
-		stdout: stdout,
-		stderr: &r.stderr,
-		getenv: func(k string) string { return r.env[k] },
-		environ: func() []string {
-			var env []string
-			for k, v := range r.env {
-				env = append(env, k+"="+v)
-			}
-			return env
-		},
-		now:        func() time.Time { return time.Now().Add(time.Duration(r.skew.Load())) },
-		executable: os.Executable,
-	}
+	return r.world.app(stdin, stdout, &r.stderr, func() time.Time { return time.Now().Add(time.Duration(r.skew.Load())) })
 }
 
-// code is the demo device's current code.
-func (r *execServerRig) code() string {
+// currentCode is the demo device's current code; unlike world.code it leaves
+// the emulator's clock where it is, which the tests' timings count on.
+func (r *execServerRig) currentCode() string {
 	r.t.Helper()
 	code, err := r.emu.CurrentCode(stsemu.DemoSerial, 0)
 	if err != nil {
@@ -369,7 +332,7 @@ aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
 // exec has returned.
 func TestExecServerRefreshesAcrossTwoForcedExpiries(t *testing.T) {
 	r := newExecServerRig(t, execServerRoleConfig, execServerCredentials)
-	x := r.startExec("exec", "--server", "--code", r.code(), "admin")
+	x := r.startExec("exec", "--server", "--code", r.currentCode(), "admin")
 	if n := r.emu.Count("AssumeRole"); n != 1 {
 		t.Fatalf("%d AssumeRole calls before the child's first call, want 1", n)
 	}
@@ -453,12 +416,12 @@ mfa_process = `+script+`
 
 	// An hour's session from earlier, with 20 minutes left: more than
 	// --min-ttl (10m), less than the server's margin (25m).
-	if rc := r.app(strings.NewReader(""), io.Discard).run([]string{"awsmfa", "env", "--code", r.code(), "solo"}); rc != 0 {
+	if rc := r.app(strings.NewReader(""), io.Discard).run([]string{"awsmfa", "env", "--code", r.currentCode(), "solo"}); rc != 0 {
 		t.Fatalf("awsmfa env exited %d:\n%s", rc, r.stderr.String())
 	}
 	r.skew.Store(int64(40 * time.Minute))
 	r.emu.Advance(30 * time.Second) // the next code
-	x := r.startExec("exec", "--server", "--code", r.code(), "solo")
+	x := r.startExec("exec", "--server", "--code", r.currentCode(), "solo")
 	if n := r.emu.Count("GetSessionToken"); n != 2 {
 		t.Errorf("%d GetSessionToken calls before the child's first call, want 2: the code given to exec --server spent at once", n)
 	}

@@ -156,7 +156,7 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	codes, err := a.codeSource(c, plan, hook)
+	codes, err := a.codeSource(codeFlag(c), plan, hook)
 	if err != nil {
 		return nil, err
 	}
@@ -178,28 +178,38 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 	}, nil
 }
 
-// codeSource picks where an MFA code comes from: --code, then mfa_process,
+// codeSource picks where an MFA code comes from: --code (code; nil when it
+// was not given), then mfa_process,
 // then the built-in TOTP generator when AWSMFA_TOTP_SEED or
 // AWSMFA_TOTP_SEED_PROCESS is set, then a question on the terminal (for the
 // hook, only when AWSMFA_HOOK_MFA allows it). Every source but NoCode is
 // behind a SeedGuard: a TOTP seed in the credentials file is refused.
-func (a *app) codeSource(c *cli.Context, plan *profile.Plan, hook bool) (session.CodeSource, error) {
-	src, err := a.codeSourceUnguarded(c, plan, hook)
+func (a *app) codeSource(code *string, plan *profile.Plan, hook bool) (session.CodeSource, error) {
+	src, err := a.codeSourceUnguarded(code, plan, hook)
 	if _, none := src.(session.NoCode); err != nil || none {
 		return src, err
 	}
 	return session.SeedGuard{CredentialsFile: plan.Files.Credentials, Shown: a.tilde(plan.Files.Credentials), Next: src}, nil
 }
 
-func (a *app) codeSourceUnguarded(c *cli.Context, plan *profile.Plan, hook bool) (session.CodeSource, error) {
-	switch code := c.String("code"); {
-	case code == "-":
+// codeFlag is the value of --code, nil when it was not given.
+func codeFlag(c *cli.Context) *string {
+	if !c.IsSet("code") {
+		return nil
+	}
+	code := c.String("code")
+	return &code
+}
+
+func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (session.CodeSource, error) {
+	switch {
+	case code != nil && *code == "-":
 		return &session.ReaderCode{R: a.stdin}, nil
-	case c.IsSet("code"):
-		if err := session.ValidCode(code); err != nil {
+	case code != nil:
+		if err := session.ValidCode(*code); err != nil {
 			return nil, fmt.Errorf("--code: %w", err)
 		}
-		return session.StaticCode(code), nil
+		return session.StaticCode(*code), nil
 	case plan.MFAProcess != "":
 		return session.Process{Command: plan.MFAProcess, Stderr: a.stderr}, nil
 	case a.getenv(session.EnvTOTPSeed) != "" || a.getenv(session.EnvTOTPSeedProcess) != "":
