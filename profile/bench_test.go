@@ -83,7 +83,7 @@ func benchConfig(tb testing.TB, n int) *Resolver {
 
 // BenchmarkResolveBench resolves dev, as `awsmfa env dev` does on every
 // cache hit in make bench, with the bench's 2- and 10000-profile configs:
-// the difference is what issue 6 allows at most 2 ms for, whole-process.
+// the difference is what make bench allows at most 2 ms for, whole-process.
 func BenchmarkResolveBench(b *testing.B) {
 	for _, n := range []int{2, 10000} {
 		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
@@ -113,8 +113,8 @@ func BenchmarkNames(b *testing.B) {
 }
 
 // BenchmarkParse compares reading a 10000-profile config file with this
-// package's scanner and with gopkg.in/ini.v1, the library DESIGN.md first
-// chose (which also keeps no line numbers).
+// package's scanner and with gopkg.in/ini.v1, the library first chosen for
+// this job (which also keeps no line numbers).
 func BenchmarkParse(b *testing.B) {
 	_, cfgPath := manyProfiles(b, 10000)
 	b.Run("scanner", func(b *testing.B) {

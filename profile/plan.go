@@ -11,7 +11,7 @@ import (
 // Path is the sequence of STS calls that gets a profile its session.
 type Path int
 
-// The four STS paths (see DESIGN.md, "STS paths").
+// The four STS paths (docs/internals.md, "STS paths").
 const (
 	// SessionToken is GetSessionToken with the MFA device and a code.
 	SessionToken Path = iota + 1

@@ -3,7 +3,7 @@
 // the durations and the STS path, each setting validated and traced to the
 // file and line, environment variable, flag or default it came from.
 //
-// A name resolves from three sources (DESIGN.md, "Profiles"):
+// A name resolves from three sources:
 //
 //  1. A standard AWS profile: [profile NAME] in the config file merged with
 //     [NAME] in the credentials file (the credentials file wins, as in the

@@ -1,6 +1,6 @@
 // Command linkonly is a yardstick of `make bench`: a Go program that links
-// the four packages DESIGN.md chose (service/sts, urfave/cli/v2, ini.v1,
-// adrg/xdg), runs their package init, prints one line and exits. Set beside
+// the four packages first chosen for awsmfa (service/sts, urfave/cli/v2,
+// ini.v1, adrg/xdg), runs their package init, prints one line and exits. Set beside
 // awsmfa, it shows how much of a cache hit's cost is the floor that linking
 // those packages sets, and how much is awsmfa's own work.
 package main
