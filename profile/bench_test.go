@@ -37,7 +37,7 @@ func manyProfiles(tb testing.TB, n int) (*Resolver, string) {
 }
 
 // BenchmarkResolve measures Resolve, which runs on the cache-hit path of
-// every `awsmfa env`, as the config file grows. Issue 6: 10000 profiles may
+// every `awsmfa env`, as the config file grows. The target: 10000 profiles may
 // add at most 2 ms.
 func BenchmarkResolve(b *testing.B) {
 	for _, n := range []int{10, 100, 1000, 10000} {

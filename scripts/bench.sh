@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench.sh — `make bench` (after `make build`): measure awsmfa beside
 # yardsticks taken in the same run, and print ONE table of ratios against
-# the targets of issue 6. This machine may be noisy, so each figure is set
+# the targets in README.md. This machine may be noisy, so each figure is set
 # against its yardstick measured moments apart by the same tool; absolute
 # times are in the last column only.
 #
