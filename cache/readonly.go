@@ -7,13 +7,16 @@ import (
 	"syscall"
 )
 
-// unwritable returns why no file can be created in the Store's directory
-// (a read-only file system, or no write permission), or nil when one can
-// or when the failure is of another kind. It is asked only after taking a
-// lock failed, so it costs nothing on the usual path. The probe file is
-// removed at once and never holds anything.
-func (s *Store) unwritable() error {
-	f, err := os.CreateTemp(s.dir, ".probe-*.tmp")
+// unwritable is Unwritable for the Store's directory. It is asked only
+// after taking a lock failed, so it costs nothing on the usual path.
+func (s *Store) unwritable() error { return Unwritable(s.dir) }
+
+// Unwritable returns why no file can be created in dir (a read-only file
+// system, or no write permission), or nil when one can or when creating it
+// fails for another reason. The probe file is removed at once and never
+// holds anything.
+func Unwritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".probe-*.tmp")
 	if err == nil {
 		f.Close()
 		os.Remove(f.Name())
