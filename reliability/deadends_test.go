@@ -266,3 +266,42 @@ func TestForceRoleOnMFA(t *testing.T) {
 	}
 	checkNoSecrets(t, w, r.stderr)
 }
+
+// TestTrustPolicyDenialKeepsMFASession: an AccessDenied that is not about
+// the session (the role's trust policy does not let the call through) is
+// not a rejected session: the cached MFA session is kept, no code is asked
+// for, and the error says what STS denied.
+func TestTrustPolicyDenialKeepsMFASession(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// demo-external wants an external id the profile does not give.
+	f, err := os.OpenFile(filepath.Join(w.dir, "home", ".aws", "config"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\n[profile ext]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/demo-external\nmfa_serial = %s\nmfa_process = '%s'\n", stsemu.DemoSerial, self)
+	f.Close()
+	w.envDev() // caches dev's MFA session, which ext mints from
+	mfa := w.cachedKeys("mfa ")
+	w.nextCode()
+	codes := len(w.codes())
+
+	r := w.run(nil, "env", "--shell", "bash", "ext")
+	checkClearError(t, w, r, "denied AssumeRole", "not authorized")
+	if strings.Contains(r.stderr, "rejected") {
+		t.Errorf("a trust-policy denial is reported as a rejected session:\n%s", r.stderr)
+	}
+	if n := len(w.codes()) - codes; n != 0 {
+		t.Errorf("%d codes asked for, want none", n)
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 0 {
+		t.Errorf("STS saw %d GetSessionToken calls, want none", n)
+	}
+	if got := w.cachedKeys("mfa "); len(got) != 1 || got[0] != mfa[0] {
+		t.Errorf("cached MFA sessions %v, want %v kept", got, mfa)
+	}
+}
