@@ -55,7 +55,7 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	waitStart := s.now()
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
-		why := error(nil)
+		var why error
 		if ctx.Err() == nil && !errors.Is(err, ErrUnsafe) {
 			why = s.unwritable()
 		}
