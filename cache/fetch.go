@@ -21,7 +21,10 @@ import (
 //     process may have refreshed it while this one waited. A session that
 //     is usable (without force), or that was issued after this call began
 //     waiting and has not expired (with or without force), is returned
-//     with cached true.
+//     with cached true. When the lock file cannot be made because nothing
+//     can be written in the directory (a read-only file system, or no
+//     write permission), there is nothing to serialise: fetch is called
+//     without the lock and its session returned with ErrNotSaved.
 //  3. Otherwise fetch is called with ctx, the new session is saved and
 //     returned with cached false, and the lock is released.
 //
@@ -52,7 +55,16 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	waitStart := s.now()
 	unlock, err := s.lock(ctx, key)
 	if err != nil {
-		return Session{}, false, err
+		var why error
+		if ctx.Err() == nil && !errors.Is(err, ErrUnsafe) {
+			why = s.unwritable()
+		}
+		if why == nil {
+			return Session{}, false, err
+		}
+		// Nothing can be written here, so there is nothing to serialise:
+		// fetch without the lock and hand the session out unsaved.
+		return s.fetchUnsaved(ctx, fetch, why)
 	}
 	defer unlock()
 
@@ -67,19 +79,40 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 		return Session{}, false, err
 	}
 
-	sess, err = fetch(ctx)
+	sess, err = s.fetchNew(ctx, fetch)
 	if err != nil {
 		return Session{}, false, err
+	}
+	if err := s.Save(key, sess); err != nil {
+		return sess, false, &notSavedError{err: err}
+	}
+	return sess, false, nil
+}
+
+// fetchNew calls fetch and stamps the new session's times as Save keeps
+// them.
+func (s *Store) fetchNew(ctx context.Context, fetch func(context.Context) (Session, error)) (Session, error) {
+	sess, err := fetch(ctx)
+	if err != nil {
+		return Session{}, err
 	}
 	if sess.Issued.IsZero() {
 		sess.Issued = s.now()
 	}
 	sess.Issued = sess.Issued.UTC()
 	sess.Credentials.Expiration = sess.Credentials.Expiration.UTC()
-	if err := s.Save(key, sess); err != nil {
-		return sess, false, &notSavedError{err: err}
+	return sess, nil
+}
+
+// fetchUnsaved is Fetch in a directory where nothing can be written: it
+// fetches and returns the new session with an error matching ErrNotSaved
+// that says why it was not kept.
+func (s *Store) fetchUnsaved(ctx context.Context, fetch func(context.Context) (Session, error), why error) (Session, bool, error) {
+	sess, err := s.fetchNew(ctx, fetch)
+	if err != nil {
+		return Session{}, false, err
 	}
-	return sess, false, nil
+	return sess, false, &notSavedError{err: fmt.Errorf("cannot save session in %s: %w", s.dir, why)}
 }
 
 // lock takes the exclusive lock for key, polling until ctx is done.

@@ -40,26 +40,58 @@ func readOnly(t *testing.T, dir string) {
 }
 
 // TestReadOnlyCache: with a read-only cache directory, an expired session
-// cannot be refreshed, so awsmfa must say why before asking for a code or
-// calling STS; a session that is still good is served as usual.
+// is refreshed all the same (a code is asked, STS is called) and handed
+// out, with one warning that it could not be cached and why; the old
+// session file stays as it was. For a role on an MFA session, both
+// sessions are new and neither can be kept: still one warning. A session
+// that is still good is served as usual.
 func TestReadOnlyCache(t *testing.T) {
 	t.Parallel()
-	t.Run("expired session", func(t *testing.T) {
-		w := newWorld(t)
-		w.staleDev()
-		codes := len(w.codes())
-		before := w.sessions()
-		readOnly(t, w.store())
-		r := w.run(nil, "env", "--shell", "bash", "dev")
-		checkClearError(t, w, r, "read-only file system", w.store())
-		sameFiles(t, w, before)
-		if n := w.emu.Count("GetSessionToken"); n != 0 {
-			t.Errorf("STS saw %d GetSessionToken calls, want none: the session could not have been kept", n)
-		}
-		if n := len(w.codes()) - codes; n != 0 {
-			t.Errorf("%d MFA codes were asked for, want none", n)
-		}
-	})
+	for _, tc := range []struct {
+		profile string
+		calls   map[string]int // STS calls the refresh makes
+	}{
+		{"dev", map[string]int{"GetSessionToken": 1, "AssumeRole": 0}},
+		{"admin", map[string]int{"GetSessionToken": 1, "AssumeRole": 1}},
+	} {
+		t.Run("expired session "+tc.profile, func(t *testing.T) {
+			w := newWorld(t)
+			w.addRole()
+			old := keyID(t, w.run(nil, "env", "--shell", "bash", tc.profile).stdout)
+			w.expire()
+			w.nextCode()
+			codes := len(w.codes())
+			before := w.sessions()
+			readOnly(t, w.store())
+			r := w.run(nil, "env", "--shell", "bash", tc.profile)
+			t.Logf("awsmfa said:\n%s", r.stderr)
+			if r.exit != 0 {
+				t.Fatalf("exit %d, want the new session handed out although it cannot be cached", r.exit)
+			}
+			if got := keyID(t, r.stdout); got == old {
+				t.Errorf("printed the expired session %s, want a new one", old)
+			}
+			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "awsmfa: warning: ") {
+				t.Errorf("want exactly one warning line on stderr, got:\n%s", r.stderr)
+			}
+			for _, want := range []string{"could not be cached", "read-only file system", w.store()} {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr does not say %q", want)
+				}
+			}
+			checkNoSecrets(t, w, r.stderr)
+			sameFiles(t, w, before)
+			for action, n := range tc.calls {
+				if got := w.emu.Count(action); got != n {
+					t.Errorf("STS saw %d %s calls, want %d", got, action, n)
+				}
+			}
+			if n := len(w.codes()) - codes; n != 1 {
+				t.Errorf("%d MFA codes were asked for, want 1", n)
+			}
+		})
+	}
 	t.Run("good session", func(t *testing.T) {
 		w := newWorld(t)
 		want := w.envDev()

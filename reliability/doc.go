@@ -9,11 +9,14 @@
 //     error with every cache file byte-identical and nothing on stdout.
 //   - A process killed with SIGKILL while it holds a session's lock (it is
 //     waiting for its mfa_process) does not block the next one.
-//   - A read-only cache directory gives a clear error before any code is
-//     asked for; on a full disk (a tiny tmpfs) the new session, whose code
-//     is spent, is handed out with a warning that it was not cached. Both
-//     keep the previous session file byte-identical. These need root (to
-//     mount) and skip without it, unless AWSMFA_REQUIRE_ALL=1.
+//   - In a read-only cache directory and on a full disk (a tiny tmpfs) the
+//     new session, whose code is spent, is handed out with one warning
+//     that it was not cached. Both keep the previous session file
+//     byte-identical. These need root (to mount) and skip without it,
+//     unless AWSMFA_REQUIRE_ALL=1.
+//   - A cached MFA session STS turns away (expired early, revoked,
+//     denied) is dropped, and a new one is got with one new code;
+//     --force renews the MFA session under a role session too.
 //   - A symbolic link where a session or lock file should be is refused,
 //     and nothing is read or written through it.
 //

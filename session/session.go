@@ -41,8 +41,9 @@ type Getter struct {
 	// MinTTL is the refresh margin: a cached session is used only while
 	// more than this is left.
 	MinTTL time.Duration
-	// Force ignores the cached session the plan asks for (for a role on an
-	// MFA session, the role session; the MFA session is still reused).
+	// Force ignores the cached sessions and gets new ones all the way
+	// down, as aws-mfa's --force does: for a role on an MFA session, a new
+	// MFA session (a new code) and a new role session from it.
 	Force bool
 	// Transport carries STS requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
@@ -58,6 +59,10 @@ type Result struct {
 	Cached bool
 	// Issued is when the session was fetched (local clock).
 	Issued time.Time
+	// NotCached is why the new session could not be cached (the cache
+	// directory is read-only or full), nil when it was. Get has warned
+	// about it already.
+	NotCached error
 }
 
 // RefreshAt is when the session is due for refresh with the given margin
@@ -96,50 +101,110 @@ func (g *Getter) codes() CodeSource {
 }
 
 // Get returns credentials for p, following the STS path p records.
+//
+// A new session that cannot be cached (the cache directory is read-only or
+// full) is returned all the same, with Result.NotCached set and one
+// warning: its code is spent, so it must be used.
 func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
+	s, cached, err := g.get(ctx, p)
+	if errors.Is(err, cache.ErrNotSaved) {
+		// STS gave a good session and only the disk failed. Hand the
+		// session out rather than strand the user, and say plainly why
+		// the next run asks again.
+		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS (and maybe a code) again: %v", err))
+		return Result{Credentials: s.Credentials, Issued: s.Issued, NotCached: err}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Credentials: s.Credentials, Cached: cached, Issued: s.Issued}, nil
+}
+
+// get is Get, returning with an error matching cache.ErrNotSaved (and the
+// session) when a new session could not be cached.
+func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool, error) {
+	keys := g.Keys(p)
 	switch p.Path {
 	case profile.SessionToken:
-		s, cached, err := g.mfaSession(ctx, p, g.MinTTL, g.Force)
-		return Result{s.Credentials, cached, s.Issued}, err
+		return g.mfaSession(ctx, p, g.MinTTL, g.Force)
 	case profile.ChainedRole:
-		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
-			mfa, _, err := g.mfaSession(ctx, p, mintMargin, false)
-			if err != nil {
-				return cache.Session{}, err
-			}
-			g.log().Info("assuming role with the cached MFA session, no code needed", "role", p.RoleARN, "mfa_session", mfa.Credentials.AccessKeyID)
-			return g.assumeRole(ctx, p, mfa.Credentials, "", "")
+		var mfaNotSaved error
+		s, cached, err := g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			s, notSaved, err := g.chainedRole(ctx, p, keys.MFA)
+			mfaNotSaved = notSaved
+			return s, err
 		})
+		if err == nil && mfaNotSaved != nil {
+			err = mfaNotSaved
+		}
+		return s, cached, err
 	case profile.RoleWithMFA:
-		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
 			// withCode applies the used-step rule (usedcodes.go).
 			return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
 				return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
 			})
 		})
 	case profile.Role:
-		return g.fetch(ctx, g.Keys(p).Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
 			return g.assumeRole(ctx, p, p.LongTerm, "", "")
 		})
 	}
-	return Result{}, fmt.Errorf("profile %s: no STS path chosen (internal error; please report it)", p.Name)
+	return cache.Session{}, false, fmt.Errorf("profile %s: no STS path chosen (internal error; please report it)", p.Name)
 }
 
-func (g *Getter) fetch(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (Result, error) {
-	s, cached, err := g.cached(ctx, key, margin, force, f)
-	return Result{s.Credentials, cached, s.Issued}, err
+// chainedRole mints a role session from p's MFA session (cached under
+// mfaKey). An MFA session that could not be cached is used all the same
+// and notSaved says why.
+//
+// When STS turns away a cached MFA session (it expired early by STS's
+// clock, was revoked, or a policy now denies it), waiting will not mend
+// it: it is dropped from the cache, with a warning naming it and why, and
+// a new MFA session is got (with a new code) to mint the role session.
+func (g *Getter) chainedRole(ctx context.Context, p *profile.Plan, mfaKey string) (s cache.Session, notSaved, err error) {
+	mfa, cached, err := g.mfaSession(ctx, p, mintMargin, g.Force)
+	if errors.Is(err, cache.ErrNotSaved) {
+		notSaved, err = err, nil
+	}
+	if err != nil {
+		return cache.Session{}, nil, err
+	}
+	g.log().Info("assuming role with the MFA session", "role", p.RoleARN, "mfa_session", mfa.Credentials.AccessKeyID, "cached", cached)
+	s, err = g.assumeRole(ctx, p, mfa.Credentials, "", "")
+	var rej *RejectedSessionError
+	if !errors.As(err, &rej) {
+		return s, notSaved, err
+	}
+	rej.Device = p.MFASerial
+	if !cached {
+		rej.New = true
+		return s, notSaved, err
+	}
+	g.log().Warn(fmt.Sprintf("%v; dropped it from the cache, getting a new MFA session (this needs a code)", rej))
+	if err := g.Store.Drop(ctx, mfaKey, mfa.Credentials.AccessKeyID); err != nil {
+		// The forced fetch below replaces it anyway when it can.
+		g.log().Debug("could not drop the rejected MFA session", "error", err)
+	}
+	mfa, _, err = g.mfaSession(ctx, p, mintMargin, true)
+	notSaved = nil
+	if errors.Is(err, cache.ErrNotSaved) {
+		notSaved, err = err, nil
+	}
+	if err != nil {
+		return cache.Session{}, nil, err
+	}
+	g.log().Info("assuming role with the new MFA session", "role", p.RoleARN, "mfa_session", mfa.Credentials.AccessKeyID)
+	s, err = g.assumeRole(ctx, p, mfa.Credentials, "", "")
+	if errors.As(err, &rej) {
+		rej.Device, rej.New = p.MFASerial, true
+	}
+	return s, notSaved, err
 }
 
-// cached is Store.Fetch with a debug line saying where the session came from.
+// cached is Store.Fetch with a debug line saying where the session came
+// from. An error matching cache.ErrNotSaved comes with a good session.
 func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, force bool, f func(context.Context) (cache.Session, error)) (cache.Session, bool, error) {
 	s, cached, err := g.Store.Fetch(ctx, key, margin, force, f)
-	if errors.Is(err, cache.ErrNotSaved) {
-		// STS gave a good session and only the disk failed (full or
-		// read-only). The code is spent: hand the session out rather than
-		// strand the user, and say plainly why the next run asks again.
-		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS (and maybe a code) again: %v", err))
-		err = nil
-	}
 	if err != nil {
 		return s, false, err
 	}
@@ -247,6 +312,12 @@ func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.C
 	out, err := client.AssumeRole(ctx, in)
 	watch.warn(g.log())
 	if err != nil {
+		if signer.SessionToken != "" {
+			// Signed with an MFA session: say so if STS turned it away.
+			if rej := rejection(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv)); rej != nil {
+				return cache.Session{}, rej
+			}
+		}
 		return cache.Session{}, describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv))
 	}
 	return g.session(out.Credentials, "role "+p.RoleARN)

@@ -151,7 +151,7 @@ func describe(err error, action, signer, endpoint string) error {
 			return fmt.Errorf("%s says the secret key for %s is wrong (%s)\n"+
 				"check the aws_secret_access_key in your credentials file, or run 'awsmfa setup'", where, signer, code)
 		case code == "ExpiredToken":
-			return fmt.Errorf("%s says the session used to sign %s has expired (%s); run again with --force", where, action, code)
+			return fmt.Errorf("%s says the credentials that signed %s have expired (%s)\nsync the clock (e.g. timedatectl set-ntp true) and try again", where, action, code)
 		case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
 			return fmt.Errorf("%s is throttling %s and kept doing so after retries (%s)\nwait a minute and try again", where, action, code)
 		case code == "InternalFailure" || code == "InternalError" || code == "ServiceUnavailable" || code == "ServiceFailure":

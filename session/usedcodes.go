@@ -229,6 +229,12 @@ func (u *UsedCodes) lock(ctx context.Context, path string) (func(), error) {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("stopped waiting for another awsmfa that is sending an MFA code: %w", ctx.Err())
 		}
+		if cache.Unwritable(filepath.Dir(path)) != nil {
+			// A read-only cache: no lock file can be made, and nothing
+			// can be recorded either. The new session is handed out
+			// unsaved, and that warning tells the user.
+			return func() {}, nil
+		}
 		return nil, fmt.Errorf("cannot lock %s: %v", path, err)
 	}
 	return func() { fl.Unlock() }, nil
@@ -290,7 +296,15 @@ func (u *UsedCodes) record(ctx context.Context, device string, at int64, code st
 	if err != nil {
 		return err
 	}
-	return writeAtomic(u.Path, append(b, '\n'))
+	if err := writeAtomic(u.Path, append(b, '\n')); err != nil {
+		if cache.Unwritable(filepath.Dir(u.Path)) != nil {
+			// Nothing can be written in a read-only cache; the warning
+			// that the session could not be cached says so once.
+			return nil
+		}
+		return err
+	}
+	return nil
 }
 
 // writeAtomic replaces path with b: a 0600 temporary file in the same

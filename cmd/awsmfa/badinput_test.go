@@ -334,7 +334,7 @@ func TestDebugLogHasNoSecrets(t *testing.T) {
 	for _, args := range [][]string{
 		{"env", "dev", "--log-level", "debug", "--code", w.code()},
 		{"env", "admin", "--log-level", "debug"},
-		{"env", "admin", "--log-level", "debug", "--force"},
+		{"env", "admin", "--log-level", "debug", "--force", "--code", w.code()},
 		{"env", "dev", "--log-level", "debug"},
 	} {
 		status, stdout, stderr := w.run(args...)

@@ -63,7 +63,9 @@ func (a *app) env(c *cli.Context) error {
 		Region:    req.plan.Region,
 		RefreshAt: refreshAt,
 	}
-	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil {
+	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil && res.NotCached == nil {
+		// (When the session could not be cached, the marker beside it
+		// cannot be written either, and the user has been told once.)
 		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
 	}
 	// Render fully before writing: eval must see all of it or nothing.

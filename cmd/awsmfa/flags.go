@@ -29,7 +29,7 @@ func sessionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "role-session-name", Usage: "role session `NAME`"},
 		&cli.StringFlag{Name: "external-id", Usage: "external `ID` the role's trust policy asks for"},
 		&cli.IntFlag{Name: "duration", Usage: "session duration in `SECONDS` (env MFA_STS_DURATION)"},
-		&cli.BoolFlag{Name: "force", Usage: "ignore the cached session and get a new one"},
+		&cli.BoolFlag{Name: "force", Usage: "ignore cached sessions and get new ones (for a role on an MFA session, a new MFA session too: a new code)"},
 		&cli.StringFlag{Name: "min-ttl", Usage: "refresh `MARGIN`: a cached session is used only while more is left (env AWSMFA_MIN_TTL)", Value: "10m"},
 		&cli.StringFlag{Name: "long-term-suffix", Aliases: []string{"long-suffix"}, Usage: "`SUFFIX` of aws-mfa's long-term sections", Value: "long-term"},
 		&cli.StringFlag{Name: "short-term-suffix", Aliases: []string{"short-suffix"}, Usage: "`SUFFIX` of aws-mfa's short-term sections", Value: ""},

@@ -30,6 +30,7 @@ type faultJSON struct {
 //	GET  /_emu/code?serial=ARN[&offset=30s]   the device's current TOTP code
 //	POST /_emu/advance?d=30s                  move the clock
 //	POST /_emu/fault      {"kind":"throttle","count":3} or {"kind":"latency","count":1,"delay":"2s"}
+//	POST /_emu/invalidate?access_key_id=ASIA...&how=expire|revoke|deny   see Invalidate
 //	POST /_emu/reset      empty the log and counters, drop pending faults
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	if !isLoopback(r.RemoteAddr) {
@@ -39,10 +40,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route := strings.TrimPrefix(r.URL.Path, controlPrefix)
 	want := map[string]string{
 		"log": http.MethodGet, "counters": http.MethodGet, "time": http.MethodGet, "code": http.MethodGet,
-		"advance": http.MethodPost, "fault": http.MethodPost, "reset": http.MethodPost,
+		"advance": http.MethodPost, "fault": http.MethodPost, "reset": http.MethodPost, "invalidate": http.MethodPost,
 	}[route]
 	if want == "" {
-		controlError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %q: use log, counters, time, code, advance, fault or reset", truncate(route, 64)))
+		controlError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %q: use log, counters, time, code, advance, fault, invalidate or reset", truncate(route, 64)))
 		return
 	}
 	if r.Method != want {
@@ -99,6 +100,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			f.Delay = d
 		}
 		if err := s.InjectFault(f); err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeJSON(w, map[string]string{"status": "ok"})
+	case "invalidate":
+		q := r.URL.Query()
+		if err := s.Invalidate(q.Get("access_key_id"), Invalidation(q.Get("how"))); err != nil {
 			controlError(w, http.StatusBadRequest, err.Error())
 			return
 		}

@@ -63,6 +63,7 @@ type cred struct {
 	session   string // role session name
 	mfa       bool   // MFA-authenticated (aws:MultiFactorAuthPresent)
 	temporary bool
+	denied    bool // every action but GetCallerIdentity is denied (Invalidate)
 }
 
 // Option configures a Server.
@@ -227,6 +228,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	c, aerr := s.authenticate(r, body, act.service, now)
 	var out any
+	if aerr == nil && c.denied && e.Action != "GetCallerIdentity" {
+		aerr = s.explicitDeny(c, e.Action)
+	}
 	if aerr == nil {
 		out, aerr = act.handle(s, c, params, &e)
 	}
