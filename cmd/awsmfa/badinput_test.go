@@ -248,6 +248,16 @@ func TestBadInput(t *testing.T) {
 		}, args: []string{"env", "dev"}, want: `0777.*\n?.*chmod 700`, status: 1},
 		{name: "config syntax error names file and line", config: "[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\n[profile broken\nregion = x\n",
 			args: []string{"env", "dev"}, want: `config:3`, status: 1},
+		{name: "config file is /dev/zero", setup: func(w *world) { w.env["AWS_CONFIG_FILE"] = "/dev/zero" },
+			args: []string{"env", "dev"}, want: `cannot read /dev/zero: is a character device, not a regular file\n.*AWS_CONFIG_FILE`, status: 1},
+		{name: "credentials file is /dev/zero", setup: func(w *world) { w.env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/zero" },
+			args: []string{"env", "dev"}, want: `cannot read /dev/zero: is a character device, not a regular file\n.*AWS_SHARED_CREDENTIALS_FILE`, status: 1},
+		{name: "config pipe with no end of line", setup: func(w *world) {
+			w.env["AWS_CONFIG_FILE"] = endlessPipe(t, "[profile dev]\nregion = ")
+		}, args: []string{"env", "dev"}, want: `endless:2: line longer than 1048576 bytes, so this is no AWS config file\n.*AWS_CONFIG_FILE`, status: 1},
+		{name: "config with a 2 MiB line", setup: func(w *world) {
+			w.write(".aws/config", demoConfig+"\n# "+strings.Repeat("x", 2<<20)+"\n")
+		}, args: []string{"env", "dev"}, want: `config:10: line longer than 1048576 bytes`, status: 1},
 		{name: "unknown shell", args: []string{"env", "dev", "--shell", "tcsh"}, want: `tcsh.*bash`, status: 1},
 		{name: "bad min-ttl", args: []string{"env", "dev", "--min-ttl", "soon"}, want: `--min-ttl "soon"`, status: 1},
 		{name: "two profiles", args: []string{"env", "dev", "--profile", "admin"}, want: `two profiles`, status: 1},
