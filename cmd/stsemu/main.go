@@ -190,9 +190,9 @@ func checkLoopback(addr string) error {
 }
 
 // writeFileAtomic writes the URL file whole or not at all, so a reader
-// polling for it never sees half a URL.
+// polling for it never sees half a URL; it need not survive a crash.
 func writeFileAtomic(path string, data []byte) error {
-	return fsx.WriteFile(path, data, 0o600, fsx.Options{})
+	return fsx.WriteFile(path, data, 0o600, fsx.Options{NoSync: true})
 }
 
 func code(ctx context.Context, args []string, stdout io.Writer, now func() time.Time) error {

@@ -54,6 +54,10 @@ type Options struct {
 	// StaleAfter are removed with the others.
 	LegacyTemp func(name string) bool
 
+	// NoSync skips both syncs, for a file that need never survive a
+	// crash, only never be seen half written.
+	NoSync bool
+
 	// BeforeRename, when set, runs after the temporary file is written,
 	// synced and closed, and before it is renamed into place; an error from
 	// it aborts the write as a failing rename would. Tests inject crashes
@@ -102,8 +106,10 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		return err
+	if !opt.NoSync {
+		if err := f.Sync(); err != nil {
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err
@@ -118,7 +124,9 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	}
 	// The rename is durable once the directory is synced; a failure here
 	// leaves the new file in place, so it is not a failed write.
-	syncDir(dir)
+	if !opt.NoSync {
+		syncDir(dir)
+	}
 	return nil
 }
 
