@@ -77,7 +77,7 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	if dir == "" {
 		dir = "."
 	}
-	Sweep(dir, opt.LegacyTemp)
+	sweep(dir, opt.LegacyTemp)
 	var own *owner
 	if opt.KeepOwner {
 		own = ownerFor(path)
@@ -130,9 +130,9 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	return nil
 }
 
-// IsTemp reports whether name (a base name) is a temporary file of this
+// isTemp reports whether name (a base name) is a temporary file of this
 // package.
-func IsTemp(name string) bool {
+func isTemp(name string) bool {
 	_, ok := tempPID(name)
 	return ok
 }
@@ -147,11 +147,11 @@ func Temps(path string) []string {
 	return m
 }
 
-// Sweep removes the stale temporary files in dir: those of this package
+// sweep removes the stale temporary files in dir: those of this package
 // whose writer is gone or that are older than StaleAfter, and those legacy
 // (when not nil) recognises that are older than StaleAfter. It is best
 // effort: a file it cannot remove is left for the next sweep.
-func Sweep(dir string, legacy func(name string) bool) {
+func sweep(dir string, legacy func(name string) bool) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return

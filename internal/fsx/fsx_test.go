@@ -36,7 +36,7 @@ func TestWriteFile(t *testing.T) {
 			var saw string
 			opt := Options{BeforeRename: func(tmp string) error {
 				saw = tmp
-				if filepath.Dir(tmp) != dir || !IsTemp(filepath.Base(tmp)) {
+				if filepath.Dir(tmp) != dir || !isTemp(filepath.Base(tmp)) {
 					t.Errorf("temporary file %s is not one of ours in %s", tmp, dir)
 				}
 				if fi, err := os.Stat(tmp); err != nil {
