@@ -11,7 +11,9 @@
 //
 //   - Writes are atomic: a temporary file in the same directory is written,
 //     synced and renamed over the old one, so a crash or a full disk never
-//     leaves half a file and never loses the previous session.
+//     leaves half a file and never loses the previous session; the
+//     temporary files a killed writer left are removed by the next save
+//     (internal/fsx).
 //   - Fetch is single-flight across goroutines and processes: an exclusive
 //     lock on "KEY.lock" (github.com/gofrs/flock) is taken and the cache is
 //     read again before fetching, so N callers that need the same session
@@ -43,6 +45,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
 // fileVersion is the "Version" every cache file carries; a file with any
@@ -248,7 +251,8 @@ func decode(p string, data []byte) (Session, error) {
 // Save stores sess under key atomically: a temporary file created 0600 in
 // the Store's directory is written, synced and renamed over the old file,
 // and the directory is synced. On any failure the previous file is left as
-// it was and the temporary file is removed. Save refuses a session without
+// it was and the temporary file is removed; stale temporary files of
+// killed writers in the directory are removed too. Save refuses a session without
 // an access key, secret, session token or expiry, and refuses to replace a
 // file Load would refuse.
 func (s *Store) Save(key string, sess Session) error {
@@ -277,44 +281,24 @@ func (s *Store) Save(key string, sess Session) error {
 			return err
 		}
 	}
-	return s.writeAtomic(p, key, data)
+	return s.writeAtomic(p, data)
 }
 
-// writeAtomic writes data to p through a synced temporary file and a rename.
-func (s *Store) writeAtomic(p, key string, data []byte) (err error) {
-	fail := func(e error) error {
-		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, sysErr(e))
-	}
-	f, err := os.CreateTemp(s.dir, key+".*.tmp") // created 0600, O_EXCL
+// writeAtomic writes data to p through a synced temporary file and a
+// rename (internal/fsx), removing the temporary files of killed writers.
+func (s *Store) writeAtomic(p string, data []byte) error {
+	err := fsx.WriteFile(p, data, 0o600, fsx.Options{LegacyTemp: legacyTemp, BeforeRename: s.beforeRename})
 	if err != nil {
-		return fail(err)
+		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, sysErr(err))
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		return fail(err)
-	}
-	if s.beforeRename != nil {
-		if err := s.beforeRename(tmp); err != nil {
-			return fail(err)
-		}
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		return fail(err)
-	}
-	syncDir(s.dir)
 	return nil
+}
+
+// legacyTemp recognises the temporary files earlier versions left:
+// "KEY.RANDOM.tmp".
+func legacyTemp(name string) bool {
+	key, _, ok := strings.Cut(name, ".")
+	return ok && strings.HasSuffix(name, ".tmp") && checkKey(key) == nil
 }
 
 // complete reports what keeps sess from being cached.
@@ -347,8 +331,9 @@ func (s *Store) Delete(key string) error {
 		return err
 	}
 	// checkKey leaves no glob metacharacters in key.
-	tmps, _ := filepath.Glob(filepath.Join(s.dir, key+".*.tmp"))
-	for _, p := range append([]string{s.path(key)}, tmps...) {
+	legacy, _ := filepath.Glob(filepath.Join(s.dir, key+".*.tmp"))
+	p := s.path(key)
+	for _, p := range append(append([]string{p}, fsx.Temps(p)...), legacy...) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("cannot remove cached session %s: %v", p, sysErr(err))
 		}

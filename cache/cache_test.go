@@ -54,11 +54,15 @@ func same(a, b Session) bool {
 // tmpFiles lists leftover temporary files in dir.
 func tmpFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, "*.tmp"))
-	if err != nil {
-		t.Fatal(err)
+	var all []string
+	for _, pattern := range []string{"*.tmp", ".*.awsmfa-tmp-*"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, m...)
 	}
-	return m
+	return all
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -420,7 +424,7 @@ func TestDeleteAndList(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Lock, temporary and foreign files are not sessions.
-	for _, name := range []string{a + ".lock", a + ".123.tmp", "README", "bad key.json"} {
+	for _, name := range []string{a + ".lock", a + ".123.tmp", "." + a + ".json.awsmfa-tmp-1-123", "README", "bad key.json"} {
 		if err := os.WriteFile(filepath.Join(s.Dir(), name), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -450,12 +454,15 @@ func TestDeleteAndList(t *testing.T) {
 		t.Errorf("corrupt entry Err = %v, want ErrNotFound", e.Err)
 	}
 
-	leftover := filepath.Join(s.Dir(), a+".123.tmp") // as a crashed Save leaves it
+	// As a killed Save leaves them, in this version's naming and earlier.
+	leftovers := []string{filepath.Join(s.Dir(), a+".123.tmp"), filepath.Join(s.Dir(), "."+a+".json.awsmfa-tmp-1-123")}
 	if err := s.Delete(a); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
-	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Delete left the temporary file %s: %v", leftover, err)
+	for _, leftover := range leftovers {
+		if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("Delete left the temporary file %s: %v", leftover, err)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(s.Dir(), a+".lock")); err != nil {
 		t.Errorf("Delete removed the lock file: %v", err)

@@ -45,6 +45,3 @@ func (s *Store) readPrivate(p string) ([]byte, error) {
 	}
 	return data, nil
 }
-
-// syncDir does nothing: directories cannot be synced on this system.
-func syncDir(string) {}

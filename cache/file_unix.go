@@ -90,12 +90,3 @@ func modeOf(m uint32) fs.FileMode {
 	}
 	return mode
 }
-
-// syncDir makes a rename in dir durable. It is best effort: some file
-// systems cannot sync a directory, and the rename has already happened.
-func syncDir(dir string) {
-	if f, err := os.Open(dir); err == nil {
-		f.Sync()
-		f.Close()
-	}
-}

@@ -5,6 +5,7 @@ package profile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -34,5 +35,29 @@ func TestConfigPipe(t *testing.T) {
 	p, err := r.Resolve(Options{Profile: "dev"})
 	if err != nil || p.RoleARN != role {
 		t.Fatalf("Resolve = %+v, %v", p, err)
+	}
+}
+
+// TestDevNull: AWS_CONFIG_FILE=/dev/null is the usual way to say "no
+// config"; it reads as an empty file, though other devices are refused.
+func TestDevNull(t *testing.T) {
+	dir := t.TempDir()
+	cred := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cred, []byte(baseCreds), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		config, wantErr string
+	}{
+		{os.DevNull, ""},
+		{"/dev/zero", "cannot read /dev/zero: is a character device, not a regular file"},
+		{dir, "is a directory, not a regular file"},
+	} {
+		r := &Resolver{Getenv: func(string) string { return "" }, HomeDir: dir, Username: "u",
+			Files: Files{Config: tc.config, Credentials: cred}}
+		_, err := r.Resolve(Options{Profile: "base", Device: device})
+		if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("config %s: Resolve = %v, want %q", tc.config, err, tc.wantErr)
+		}
 	}
 }

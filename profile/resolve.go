@@ -771,8 +771,9 @@ func (w *world) seconds(s setting) (durationSetting, error) {
 	if err != nil || n <= 0 {
 		return durationSetting{}, errorf("duration %q (%s) is not a whole number of seconds\ngive seconds, e.g. 3600 for one hour", s.value, w.where(s.origin))
 	}
-	if n > 1<<31 {
-		n = 1 << 31 // out of every range; avoids overflow below
+	if n > 1<<31 { // out of every range, and it would overflow below
+		return durationSetting{}, errorf("duration %d s (%s) is out of range: STS sessions last %d to %d s (%s to %s), role sessions at most %d s\nchoose a duration in that range",
+			n, w.where(s.origin), minSession/time.Second, maxSession/time.Second, human(minSession), human(maxSession), maxRole/time.Second)
 	}
 	return durationSetting{value: time.Duration(n) * time.Second, origin: s.origin}, nil
 }

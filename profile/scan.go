@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -52,10 +53,17 @@ func loadFile(path, display string, config, stream bool, chunk int) (*file, erro
 	}
 	chunk = max(chunk, 16)
 	fi, err := src.Stat()
+	if err == nil && !readable(fi) {
+		src.Close()
+		return nil, f.typeError(fi.Mode(), config)
+	}
 	// Marks hold 32-bit offsets: a file of 4 GB is read whole (or not at all).
 	if !stream || err != nil || !fi.Mode().IsRegular() || fi.Size() <= int64(chunk) || fi.Size() >= 1<<32-1 {
 		defer src.Close()
 		raw, err := readAll(src, fi)
+		if lt := (*lineTooLong)(nil); errors.As(err, &lt) {
+			return nil, f.lineError(lt.line, config)
+		}
 		if err != nil {
 			return nil, f.openError(err, config)
 		}
@@ -80,6 +88,57 @@ func (f *file) openError(err error, config bool) error {
 	return fmt.Errorf("cannot read %s: %v\ncheck the file's permissions, or point %s at another file", f.display, err, env)
 }
 
+// maxLine is the longest line a file may have: a real one is far shorter,
+// and a file with no end of line (AWS_CONFIG_FILE=/dev/zero, or a pipe fed
+// by a runaway command) must not fill the memory.
+const maxLine = 1 << 20
+
+// maxPipe is the most read from a named pipe, whose size is not known
+// beforehand: a config of 10000 profiles is 2 MB.
+const maxPipe = 64 << 20
+
+// readable reports whether fi is a file awsmfa reads profiles from: a
+// regular file, a named pipe (AWS_CONFIG_FILE=<(command)), or /dev/null.
+// A device or a directory is a mistake, and /dev/zero or /dev/urandom
+// would be read forever.
+func readable(fi fs.FileInfo) bool {
+	m := fi.Mode()
+	if m.IsRegular() || m&fs.ModeNamedPipe != 0 {
+		return true
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(fi, null)
+}
+
+// typeError refuses a file that is neither regular nor a pipe.
+func (f *file) typeError(m fs.FileMode, config bool) error {
+	what := "a special file"
+	switch {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeCharDevice != 0:
+		what = "a character device"
+	case m&fs.ModeDevice != 0:
+		what = "a block device"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	}
+	env := EnvCredentialsFile
+	if config {
+		env = EnvConfigFile
+	}
+	return fmt.Errorf("cannot read %s: is %s, not a regular file\npoint %s at your file", f.display, what, env)
+}
+
+// lineError refuses a file with a line longer than maxLine.
+func (f *file) lineError(line int, config bool) error {
+	what, env := "credentials", EnvCredentialsFile
+	if config {
+		what, env = "config", EnvConfigFile
+	}
+	return fmt.Errorf("%s:%d: line longer than %d bytes, so this is no AWS %s file\ncheck the file, or point %s at another one", f.display, line, maxLine, what, env)
+}
+
 // readError is a streamed file failing after it was opened.
 func (f *file) readError(err error) error {
 	var pe *fs.PathError
@@ -98,13 +157,17 @@ func (f *file) close() {
 }
 
 // readAll reads src, which fi describes (if not nil), to its end, as
-// os.ReadFile does (AWS_CONFIG_FILE may name a pipe).
+// os.ReadFile does (AWS_CONFIG_FILE may name a pipe). Past what a regular
+// file said its size was, it stops at a line longer than maxLine (a
+// *lineTooLong) and, for a pipe, after maxPipe bytes.
 func readAll(src *os.File, fi fs.FileInfo) ([]byte, error) {
 	size := 512
-	if fi != nil && fi.Mode().IsRegular() && int64(int(fi.Size())) == fi.Size() {
+	regular := fi != nil && fi.Mode().IsRegular()
+	if regular && int64(int(fi.Size())) == fi.Size() {
 		size = max(size, int(fi.Size())+1)
 	}
 	data := make([]byte, 0, size)
+	lineStart := 0 // where the last line read begins
 	for {
 		n, err := src.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
@@ -115,10 +178,26 @@ func readAll(src *os.File, fi fs.FileInfo) ([]byte, error) {
 			return nil, err
 		}
 		if len(data) == cap(data) {
+			// Only a file that is longer than it said, or a pipe, gets
+			// here: its lines are checked as they come.
+			if i := bytes.LastIndexByte(data[lineStart:], '\n'); i >= 0 {
+				lineStart += i + 1
+			}
+			if len(data)-lineStart > maxLine {
+				return nil, &lineTooLong{line: bytes.Count(data[:lineStart], []byte{'\n'}) + 1}
+			}
+			if !regular && len(data) > maxPipe {
+				return nil, fmt.Errorf("more than %d MiB read from it and no end in sight; an AWS file is far smaller", maxPipe>>20)
+			}
 			data = append(data, 0)[:len(data)]
 		}
 	}
 }
+
+// lineTooLong is readAll meeting a line longer than maxLine.
+type lineTooLong struct{ line int }
+
+func (e *lineTooLong) Error() string { return fmt.Sprintf("line %d is too long", e.line) }
 
 // readWhole turns a streamed file into a whole one, for the callers that
 // read every section (checkAll) and for the message of a bad line. It
@@ -131,6 +210,9 @@ func (f *file) readWhole() error {
 		raw, err = readAll(f.src, fi)
 	}
 	f.close()
+	if lt := (*lineTooLong)(nil); errors.As(err, &lt) {
+		return f.lineError(lt.line, f.isConfig)
+	}
 	if err != nil {
 		return f.readError(err)
 	}
@@ -223,6 +305,9 @@ func (f *file) scanRange(sc *scanner, chunk int, from int64) (int64, bool, error
 		n = copy(buf, buf[end:n])
 		if n == len(buf) {
 			// A line longer than the buffer.
+			if n > maxLine {
+				return 0, false, f.lineError(sc.line+1, f.isConfig)
+			}
 			buf = append(buf, make([]byte, len(buf))...)
 		}
 	}

@@ -11,12 +11,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
 // step is the RFC 6238 time step of AWS virtual MFA devices.
@@ -308,35 +309,16 @@ func (u *UsedCodes) record(ctx context.Context, device string, at int64, code st
 }
 
 // writeAtomic replaces path with b: a 0600 temporary file in the same
-// directory, synced and renamed over it, then the directory synced.
+// directory, synced and renamed over it, then the directory synced
+// (internal/fsx).
 func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-"+strconv.Itoa(os.Getpid())+"-*")
+	base := filepath.Base(path)
+	err := fsx.WriteFile(path, b, 0o600, fsx.Options{
+		// Earlier versions named theirs ".NAME.tmp-PID-RANDOM".
+		LegacyTemp: func(name string) bool { return strings.HasPrefix(name, "."+base+".tmp-") },
+	})
 	if err != nil {
 		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -202,6 +202,11 @@ func TestBadInput(t *testing.T) {
 			want: `(?i)arn:aws:iam::12345:mfa/demo.*(12-digit|account)|(?i)(device|serial).*arn:aws:iam::12345`, status: 1},
 		{name: "duration 899", args: []string{"env", "dev", "--duration", "899"}, want: `899.*900|900.*899`, status: 1},
 		{name: "duration 129601", args: []string{"env", "dev", "--duration", "129601"}, want: `129601.*129600|129600.*129601`, status: 1},
+		{name: "duration past int64 nanoseconds", args: []string{"env", "dev", "--duration", "36028797018967568"}, want: `--duration 36028797018967568 is out of range.*129600`, status: 1},
+		{name: "duration that wraps negative", args: []string{"env", "dev", "--duration", "1099511627776"}, want: `--duration 1099511627776 is out of range.*129600`, status: 1},
+		{name: "duration past int64", args: []string{"env", "dev", "--duration", "99999999999999999999"}, want: `"99999999999999999999" for flag -duration: value out of range`, status: 2},
+		{name: "MFA_STS_DURATION past int64 nanoseconds", setup: func(w *world) { w.env["MFA_STS_DURATION"] = "36028797018967568" },
+			args: []string{"env", "dev"}, want: `duration 36028797018967568 s \(env MFA_STS_DURATION\) is out of range.*129600`, status: 1},
 		{name: "role duration 43201", args: []string{"env", "admin", "--duration", "43201"}, want: `43201.*43200|43200.*43201`, status: 1},
 		{name: "code 12345", args: []string{"env", "dev", "--code", "12345"}, want: `6 digits`, status: 1},
 		{name: "code abcdef", args: []string{"env", "dev", "--code", "abcdef"}, want: `6 digits`, status: 1},
@@ -243,6 +248,16 @@ func TestBadInput(t *testing.T) {
 		}, args: []string{"env", "dev"}, want: `0777.*\n?.*chmod 700`, status: 1},
 		{name: "config syntax error names file and line", config: "[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\n[profile broken\nregion = x\n",
 			args: []string{"env", "dev"}, want: `config:3`, status: 1},
+		{name: "config file is /dev/zero", setup: func(w *world) { w.env["AWS_CONFIG_FILE"] = "/dev/zero" },
+			args: []string{"env", "dev"}, want: `cannot read /dev/zero: is a character device, not a regular file\n.*AWS_CONFIG_FILE`, status: 1},
+		{name: "credentials file is /dev/zero", setup: func(w *world) { w.env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/zero" },
+			args: []string{"env", "dev"}, want: `cannot read /dev/zero: is a character device, not a regular file\n.*AWS_SHARED_CREDENTIALS_FILE`, status: 1},
+		{name: "config pipe with no end of line", setup: func(w *world) {
+			w.env["AWS_CONFIG_FILE"] = endlessPipe(t, "[profile dev]\nregion = ")
+		}, args: []string{"env", "dev"}, want: `endless:2: line longer than 1048576 bytes, so this is no AWS config file\n.*AWS_CONFIG_FILE`, status: 1},
+		{name: "config with a 2 MiB line", setup: func(w *world) {
+			w.write(".aws/config", demoConfig+"\n# "+strings.Repeat("x", 2<<20)+"\n")
+		}, args: []string{"env", "dev"}, want: `config:10: line longer than 1048576 bytes`, status: 1},
 		{name: "unknown shell", args: []string{"env", "dev", "--shell", "tcsh"}, want: `tcsh.*bash`, status: 1},
 		{name: "bad min-ttl", args: []string{"env", "dev", "--min-ttl", "soon"}, want: `--min-ttl "soon"`, status: 1},
 		{name: "two profiles", args: []string{"env", "dev", "--profile", "admin"}, want: `two profiles`, status: 1},

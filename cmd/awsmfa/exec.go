@@ -116,6 +116,9 @@ func (a *app) exec(c *cli.Context) error {
 		Stdin:  a.stdin,
 		Stdout: a.stdout,
 		Stderr: a.stderr,
+		// The child's credentials come from the endpoint: it must not
+		// outlive it, or whoever takes the port next would serve it.
+		DieWithParent: server,
 	})
 	if err != nil {
 		return &exitError{code: status, err: err}

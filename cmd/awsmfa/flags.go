@@ -119,6 +119,10 @@ func username(getenv func(string) string) string {
 	return "user"
 }
 
+// maxDurationFlag is the largest --duration passed on to the profile's own
+// range checks; anything longer is out of every range.
+const maxDurationFlag = 1 << 31
+
 // request resolves the profile named on the command line and prepares a
 // getter for it. hook is true for the prompt hook's refresh.
 func (a *app) request(c *cli.Context, hook bool) (*request, error) {
@@ -136,6 +140,9 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 	}
 	if d := c.Int("duration"); c.IsSet("duration") && d <= 0 {
 		return nil, fmt.Errorf("--duration %d: give a number of seconds (900 or more)", d)
+	} else if d > maxDurationFlag {
+		// Beyond every STS limit, and in nanoseconds it would overflow.
+		return nil, fmt.Errorf("--duration %d is out of range: STS sessions last 900 to 129600 seconds (15m to 36h), role sessions at most 43200\nchoose a duration in that range", d)
 	}
 	lts, sts := c.String("long-term-suffix"), c.String("short-term-suffix")
 	opt := profile.Options{

@@ -30,11 +30,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/fsx"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 )
 
@@ -189,20 +189,10 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
+// writeFileAtomic writes the URL file whole or not at all, so a reader
+// polling for it never sees half a URL; it need not survive a crash.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".stsemu-url-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return fsx.WriteFile(path, data, 0o600, fsx.Options{NoSync: true})
 }
 
 func code(ctx context.Context, args []string, stdout io.Writer, now func() time.Time) error {

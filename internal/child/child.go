@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strings"
 )
 
@@ -22,6 +23,12 @@ type Command struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+
+	// DieWithParent asks the system to send the child SIGTERM when awsmfa
+	// dies, however it dies (SIGKILL, the OOM killer), for a child that
+	// relies on something awsmfa serves. Only Linux can (a parent-death
+	// signal); elsewhere it has no effect and the child outlives awsmfa.
+	DieWithParent bool
 }
 
 // NotFoundError means the command does not exist (exit status 127).
@@ -49,6 +56,14 @@ func Run(ctx context.Context, c Command) (int, error) {
 	cmd.Args[0] = c.Args[0]
 	cmd.Env = c.Env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Stdin, c.Stdout, c.Stderr
+	if c.DieWithParent && dieWithParent(cmd) {
+		// Linux sends the parent-death signal when the thread that forked
+		// the child exits, not the process; Go may end an idle thread. This
+		// goroutine keeps its thread from fork to wait, so the signal
+		// comes only when awsmfa itself is gone.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
 
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, forwarded...)

@@ -8,9 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
 // Mode is the mode of every file Update writes: it holds secrets.
@@ -28,9 +31,9 @@ type Options struct {
 	// means the path.
 	Display string
 
-	// rename replaces the file with the new one; nil means os.Rename.
-	// Tests inject failures here.
-	rename func(oldpath, newpath string) error
+	// beforeRename runs just before the new file replaces the old one;
+	// an error from it fails the write there. Tests inject failures here.
+	beforeRename func(tmp string) error
 }
 
 func (o Options) display(path string) string {
@@ -86,8 +89,10 @@ func cause(err error) error {
 // reads and parses the file (a missing file is empty), calls edit, and when
 // edit returns nil and the content changed, replaces the file atomically: a
 // temporary file in the same directory, written, synced, renamed over the
-// old one, and the directory synced. The result has mode 0600; a missing
-// directory is created 0700. A symbolic link is followed and its target
+// old one, and the directory synced. The result has mode 0600 and the
+// owner and group of the file it replaces (so root, under sudo -E, leaves
+// the user's file theirs); a missing directory is created 0700. Temporary
+// files that killed writers left beside the file are removed. A symbolic link is followed and its target
 // replaced, so a link into a dotfiles repository stays a link.
 //
 // A file that does not parse is refused with its line, and on any failure
@@ -101,8 +106,12 @@ func Update(ctx context.Context, path string, opt Options, edit func(*File) erro
 		}
 	}
 	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, DirMode); err != nil {
-		return fmt.Errorf("cannot create %s for %s: %v", dir, display, cause(err))
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(dir, DirMode); err != nil {
+			return fmt.Errorf("cannot create %s for %s: %v", dir, display, cause(err))
+		}
+		// root (sudo -E) making ~/.aws: the user's, as their home is.
+		_ = fsx.Chown(dir, filepath.Dir(dir))
 	}
 
 	lock := flock.New(target+".lock", flock.SetPermissions(Mode))
@@ -116,6 +125,8 @@ func Update(ctx context.Context, path string, opt Options, edit func(*File) erro
 		return fmt.Errorf("%s is locked by another program (%s.lock), which did not let go\ntry again when it is done", display, display)
 	}
 	defer lock.Unlock()
+	// A lock file root made (sudo -E) must not lock its user out later.
+	_ = fsx.Chown(target+".lock", target)
 
 	old, _, err := readFile(target, display)
 	if err != nil {
@@ -131,49 +142,26 @@ func Update(ctx context.Context, path string, opt Options, edit func(*File) erro
 	if bytes.Equal(f.Bytes(), old) {
 		return nil
 	}
-	return writeAtomic(target, display, f.Bytes(), opt.rename)
+	return writeAtomic(target, display, f.Bytes(), opt.beforeRename)
 }
 
-// writeAtomic replaces path with data. On failure path is unchanged and
-// the temporary file is gone.
-func writeAtomic(path, display string, data []byte, rename func(string, string) error) (err error) {
-	if rename == nil {
-		rename = os.Rename
-	}
-	fail := func(err error) error {
+// writeAtomic replaces path with data (internal/fsx), keeping the owner
+// and group of the file it replaces. On failure path is unchanged and the
+// temporary file is gone.
+func writeAtomic(path, display string, data []byte, beforeRename func(string) error) error {
+	base := filepath.Base(path)
+	err := fsx.WriteFile(path, data, Mode, fsx.Options{
+		KeepOwner:    true,
+		BeforeRename: beforeRename,
+		// Earlier versions named theirs ".NAME.tmp-RANDOM".
+		LegacyTemp: func(name string) bool { return strings.HasPrefix(name, "."+base+".tmp-") },
+	})
+	var oe *fsx.OwnerError
+	switch {
+	case errors.As(err, &oe):
+		return fmt.Errorf("cannot write %s: it belongs to uid %d, gid %d, and the new file cannot be given to them (%v)\nthe file is unchanged; write it as its owner", display, oe.UID, oe.GID, oe.Err)
+	case err != nil:
 		return fmt.Errorf("cannot write %s: %v\nthe file is unchanged; free some space or make its directory writable, then try again", display, cause(err))
-	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fail(err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := tmp.Chmod(Mode); err != nil {
-		return fail(err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := rename(tmp.Name(), path); err != nil {
-		return fail(err)
-	}
-	// The rename is durable once the directory is synced; a failure here
-	// leaves the new file in place, so it is not reported as a failed write.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

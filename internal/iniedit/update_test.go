@@ -43,11 +43,15 @@ func same(a, b fileState) bool {
 // tmpFiles lists temporary files an Update may have left in dir.
 func tmpFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	m, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
-	if err != nil {
-		t.Fatal(err)
+	var all []string
+	for _, pattern := range []string{".*.tmp-*", ".*.awsmfa-tmp-*"} {
+		m, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, m...)
 	}
-	return m
+	return all
 }
 
 func setKV(section string, kvs ...KV) func(*File) error {
@@ -127,7 +131,7 @@ func TestUpdateFailuresLeaveFileIntact(t *testing.T) {
 		{name: "edit refuses", content: "[a]\nk = 1\n",
 			edit: func(*File) error { return errors.New("section [a] exists; pass --force") }, want: "pass --force"},
 		{name: "rename fails", content: "[a]\nk = 1\n",
-			opt:  Options{rename: func(string, string) error { return &os.LinkError{Op: "rename", Err: syscall.EIO} }},
+			opt:  Options{beforeRename: func(string) error { return &os.LinkError{Op: "rename", Err: syscall.EIO} }},
 			edit: setKV("a", KV{"k", "2"}), want: "cannot write credentials: input/output error\nthe file is unchanged"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
