@@ -64,7 +64,7 @@ func (a *app) env(c *cli.Context) error {
 		Region:    req.plan.Region,
 		RefreshAt: refreshAt,
 	}
-	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil {
+	if info.Marker, err = shellinit.Marker(markerDir(req.getter.Store.Dir()), res.Credentials.AccessKeyID, refreshAt); err != nil {
 		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
 	}
 	// Render fully before writing: eval must see all of it or nothing.
