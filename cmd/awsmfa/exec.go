@@ -68,6 +68,7 @@ func (a *app) exec(c *cli.Context) error {
 	}
 	server := c.Bool("server")
 	if server {
+		a.warnDefaultCredentials(req)
 		// The server's provider refreshes 15 minutes before the reported
 		// expiry, since SDKs come back that early (botocore's advisory
 		// window) and would otherwise fetch on every call. The first
