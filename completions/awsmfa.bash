@@ -74,7 +74,7 @@ _awsmfa_complete() {
 _awsmfa_reply_profiles() {
   local word quote name
   _awsmfa_dequote "$cur"
-  while IFS= read -r name; do
+  while IFS= read -r name || [[ -n $name ]]; do
     [[ -n $name && $name == "$word"* ]] || continue
     case $quote in
     "'") name=${name//\'/\'\\\'\'} ;;
@@ -89,7 +89,7 @@ _awsmfa_reply_profiles() {
 # neither split at blanks nor expanded as a pattern.
 _awsmfa_reply_lines() {
   local line
-  while IFS= read -r line; do
+  while IFS= read -r line || [[ -n $line ]]; do
     COMPREPLY+=("$line")
   done < <("$@")
 }
