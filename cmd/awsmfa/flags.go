@@ -48,9 +48,13 @@ type request struct {
 }
 
 // profileName returns the positional profile name or --profile, refusing
-// two different ones.
+// two different ones. exec has always set --profile by now, and its
+// positional words are the command to run.
 func profileName(c *cli.Context) (string, error) {
 	pos, flag := c.Args().First(), c.String("profile")
+	if c.Command.Name == "exec" {
+		return flag, nil
+	}
 	if pos != "" && flag != "" && pos != flag {
 		return "", fmt.Errorf("two profiles given: %q and --profile %q; give one", pos, flag)
 	}
