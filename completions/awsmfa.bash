@@ -55,16 +55,72 @@ _awsmfa_complete() {
   fi
   case $args:$n in
   profile:0 | profile-command:0) _awsmfa_reply_profiles ;;
-  profile-command:1) COMPREPLY=($(compgen -c -- "$cur")) ;;
-  profile-command:*) COMPREPLY=($(compgen -f -- "$cur")) ;;
+  profile-command:1) _awsmfa_reply_lines compgen -c -- "$cur" ;;
+  profile-command:*)
+    _awsmfa_reply_lines compgen -f -- "$cur"
+    type compopt >/dev/null 2>&1 && compopt -o filenames
+    ;;
   shell:0) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
   esac
 }
 
-# _awsmfa_reply_profiles offers the profile names that start with $cur.
+# _awsmfa_reply_profiles offers the profile names that start with the word
+# being completed. A name comes from a file anyone may have written: it is
+# compared as a plain string and never expanded (compgen -W would run a
+# $(...) in it), and offered quoted so that the line holds it as one literal
+# word: within the quote the word was begun with, or else as printf %q
+# writes it. (Readline's own quoting of file names, -o filenames, leaves
+# some of $(...) unquoted.)
 _awsmfa_reply_profiles() {
-  local IFS=$'\n'
-  COMPREPLY=($(compgen -W "$(_awsmfa_profiles)" -- "$cur"))
+  local word quote name
+  _awsmfa_dequote "$cur"
+  while IFS= read -r name || [[ -n $name ]]; do
+    [[ -n $name && $name == "$word"* ]] || continue
+    case $quote in
+    "'") name=${name//\'/\'\\\'\'} ;;
+    '"') name=$(printf '%s' "$name" | sed 's/[$`"\\]/\\&/g') ;;
+    *) printf -v name '%q' "$name" ;;
+    esac
+    COMPREPLY+=("$name")
+  done < <(_awsmfa_profiles)
+}
+
+# _awsmfa_reply_lines offers the lines a command prints, each one match,
+# neither split at blanks nor expanded as a pattern.
+_awsmfa_reply_lines() {
+  local line
+  while IFS= read -r line || [[ -n $line ]]; do
+    COMPREPLY+=("$line")
+  done < <("$@")
+}
+
+# _awsmfa_dequote sets word to $1, a word as typed on the command line,
+# with its quotes and backslashes removed and nothing expanded or run, and
+# quote to the quote left open at its end (' or "), if any.
+_awsmfa_dequote() {
+  local s=$1 c i
+  word= quote=
+  for ((i = 0; i < ${#s}; i++)); do
+    c=${s:i:1}
+    if [[ $quote == "'" ]]; then
+      if [[ $c == "'" ]]; then quote=; else word+=$c; fi
+    elif [[ $quote == '"' ]]; then
+      if [[ $c == '"' ]]; then
+        quote=
+      elif [[ $c == '\' ]] && ((i + 1 < ${#s})) && [[ ${s:i+1:1} == [\$\`\"\\] ]]; then
+        i=$((i + 1))
+        word+=${s:i:1}
+      else
+        word+=$c
+      fi
+    else
+      case $c in
+      "'" | '"') quote=$c ;;
+      '\') i=$((i + 1)); word+=${s:i:1} ;;
+      *) word+=$c ;;
+      esac
+    fi
+  done
 }
 
 complete -F _awsmfa_complete awsmfa

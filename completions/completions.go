@@ -5,6 +5,8 @@
 // Profile names are not baked in: at TAB the scripts run
 // `awsmfa list --names`, so they see the same profiles, from the same
 // config files, suffixes and environment, as the command being completed.
+// A name is data from a file anyone may have written: the scripts compare
+// it as a plain string and offer it quoted, and no shell expands it.
 package completions
 
 import (

@@ -206,3 +206,37 @@ func size(c Changes, perLine int) int {
 	}
 	return n
 }
+
+// Quote returns s as one word for the shell of format f to read back as s,
+// expanding nothing in it: fish's quoting for Fish, PowerShell's for
+// PowerShell (s must then be valid UTF-8), and POSIX single quotes for every
+// other format. A word of letters, digits and _ - . , / : @ + is returned
+// as it is. It is for the commands that messages
+// tell the user to run, with a name that came from a file or the command
+// line.
+func Quote(f Format, s string) string {
+	if plainWord(s) {
+		return s
+	}
+	switch f.(type) {
+	case Fish:
+		return string(appendFishQuoted(nil, s))
+	case PowerShell:
+		return string(appendPowerShellQuoted(nil, s))
+	}
+	return string(appendPOSIXQuoted(nil, s))
+}
+
+// plainWord reports whether s needs no quotes in any shell Quote knows.
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-.,/:@+", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}

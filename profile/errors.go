@@ -3,8 +3,9 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
+
+	"github.com/awsmfa/awsmfa/exporter"
 )
 
 // errorf is fmt.Errorf; the name marks messages meant for the user: the
@@ -66,16 +67,37 @@ func (e *UnknownProfileError) Error() string {
 	return b.String()
 }
 
-// commandArg shows a name typed on the command line in a command to run:
-// as it is, or quoted when it holds a control character (a newline would
-// break the message's two lines).
+// commandArg shows a profile name, typed on the command line or read from
+// a config file, in a command a message tells the user to run: one word
+// that bash and zsh read back as the name, expanding nothing in it. A plain
+// name is shown as it is, any other in single quotes (exporter.Quote), and
+// one with a control character, which would break the message's lines or
+// reach the terminal, as $'...' with escapes. A name that starts with a
+// dash goes after --.
 func commandArg(name string) string {
-	for i := 0; i < len(name); i++ {
-		if name[i] < ' ' || name[i] == 0x7f {
-			return strconv.Quote(name)
+	q := exporter.Quote(exporter.Bash{}, name)
+	if strings.ContainsFunc(name, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		var b strings.Builder
+		b.WriteString("$'")
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			switch {
+			case c == '\\' || c == '\'':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case c < ' ' || c == 0x7f:
+				fmt.Fprintf(&b, "\\x%02x", c)
+			default:
+				b.WriteByte(c)
+			}
 		}
+		b.WriteByte('\'')
+		q = b.String()
 	}
-	return name
+	if strings.HasPrefix(name, "-") {
+		return "-- " + q
+	}
+	return q
 }
 
 // Is makes errors.Is(err, ErrNotFound) true.

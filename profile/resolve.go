@@ -602,19 +602,19 @@ func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
 	if in.token.set() {
 		return errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
-			section, w.where(in.token.origin), w.longTermHint(name, layout, in), name)
+			section, w.where(in.token.origin), w.longTermHint(name, layout, in), commandArg(name))
 	}
 	switch {
 	case !in.keyID.set() && !in.secret.set():
 		if layout == AWSMFA {
-			return errorf("%s has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to it, or run: awsmfa setup %s", section, name)
+			return errorf("%s has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to it, or run: awsmfa setup %s", section, commandArg(name))
 		}
 		if in.keysFrom != name {
 			return errorf("profile %q has no long-term keys: its source profile %q holds no aws_access_key_id\nadd the keys to [%s] in %s, or run: awsmfa setup %s",
-				name, in.keysFrom, in.keysFrom, w.shown.Credentials, in.keysFrom)
+				name, in.keysFrom, in.keysFrom, w.shown.Credentials, commandArg(in.keysFrom))
 		}
 		return errorf("profile %q has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to [%s] in %s, or set source_profile; or run: awsmfa setup %s",
-			name, name, w.shown.Credentials, name)
+			name, name, w.shown.Credentials, commandArg(name))
 	case !in.secret.set():
 		return errorf("%s has aws_access_key_id (%s) but no aws_secret_access_key\nadd the secret key beside it", section, w.where(in.keyID.origin))
 	case !in.keyID.set():

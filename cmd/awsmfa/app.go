@@ -88,6 +88,10 @@ func (a *app) run(args []string) int {
 	}
 	for _, cmd := range c.Commands {
 		cmd.Flags = fastNames(cmd.Flags)
+		// A profile may be called h or help: urfave/cli's help command would
+		// take that word for itself (`awsmfa env h` showing help). --help
+		// stays.
+		cmd.HideHelpCommand = true
 		// A mistyped flag is one line on stderr, never a help page on
 		// stdout, where eval would run it.
 		cmd.OnUsageError = func(_ *cli.Context, err error, _ bool) error {

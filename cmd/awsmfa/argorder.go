@@ -10,6 +10,10 @@ import (
 // `awsmfa env dev --code 123456` works as well as `awsmfa env --code 123456
 // dev` (urfave/cli stops reading flags at the first positional argument).
 // exec is left alone: everything after its profile belongs to the command.
+//
+// A --help (or -h) among the flags leaves only itself: urfave/cli would
+// otherwise look up the positional argument, a profile name, as a help
+// topic.
 func interspersed(cmds []*cli.Command, args []string) []string {
 	if len(args) < 3 {
 		return args
@@ -20,7 +24,7 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 			cmd = c
 		}
 	}
-	if cmd == nil || cmd.Name == "exec" {
+	if cmd == nil {
 		return args
 	}
 	takesValue := map[string]bool{}
@@ -29,6 +33,23 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 		for _, n := range f.Names() {
 			takesValue[n] = !ok || dg.TakesValue()
 		}
+	}
+	if cmd.Name == "exec" {
+		// Only the flags before the profile are exec's.
+		rest := args[2:]
+		for i := 0; i < len(rest); i++ {
+			a := rest[i]
+			if isHelpFlag(a) {
+				return []string{args[0], args[1], "--help"}
+			}
+			if a == "--" || len(a) < 2 || a[0] != '-' {
+				break
+			}
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue[name] {
+				i++
+			}
+		}
+		return args
 	}
 	flags := []string{args[0], args[1]}
 	var pos []string
@@ -39,6 +60,8 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 		case a == "--":
 			pos = append(pos, rest[i+1:]...)
 			i = len(rest)
+		case isHelpFlag(a):
+			return []string{args[0], args[1], "--help"}
 		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
@@ -54,4 +77,13 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 		return flags
 	}
 	return append(append(flags, "--"), pos...)
+}
+
+// isHelpFlag reports whether a asks for help: -h, --help, -help or --h.
+func isHelpFlag(a string) bool {
+	switch a {
+	case "-h", "--h", "-help", "--help":
+		return true
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -63,7 +64,7 @@ func (a *app) env(c *cli.Context) error {
 		Region:    req.plan.Region,
 		RefreshAt: refreshAt,
 	}
-	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil && res.NotCached == nil {
+	if info.Marker, err = shellinit.Marker(markerDir(req.getter.Store.Dir()), res.Credentials.AccessKeyID, refreshAt); err != nil && res.NotCached == nil {
 		// (When the session could not be cached, the marker beside it
 		// cannot be written either, and the user has been told once.)
 		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
@@ -84,10 +85,16 @@ func (a *app) env(c *cli.Context) error {
 func markerDir(cacheDir string) string { return filepath.Join(cacheDir, "markers") }
 
 // envCommand is the command a user of format types to load profile's
-// session into the shell: fish pipes to source, the others eval.
+// session into the shell: fish pipes to source, the others eval. The name
+// comes from a config file: it is quoted for that shell, and put after --
+// when it starts with a dash.
 func envCommand(format exporter.Format, profile string) string {
-	if format.Name() == "fish" {
-		return "awsmfa env " + profile + " | source"
+	arg := exporter.Quote(format, profile)
+	if strings.HasPrefix(profile, "-") {
+		arg = "-- " + arg
 	}
-	return `eval "$(awsmfa env ` + profile + `)"`
+	if format.Name() == "fish" {
+		return "awsmfa env " + arg + " | source"
+	}
+	return `eval "$(awsmfa env ` + arg + `)"`
 }

@@ -34,8 +34,11 @@ var staleVars = []string{
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
 	"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER",
-	// A TOTP seed is the second factor itself: the child has no use for it.
+	// A TOTP seed is the second factor itself, and the long-term keys that
+	// setup reads from the environment are the first: the child has no use
+	// for either.
 	"AWSMFA_TOTP_SEED", "AWSMFA_TOTP_SEED_PROCESS",
+	"AWSMFA_ACCESS_KEY_ID", "AWSMFA_SECRET_ACCESS_KEY",
 }
 
 func (a *app) exec(c *cli.Context) error {
@@ -65,6 +68,7 @@ func (a *app) exec(c *cli.Context) error {
 	}
 	server := c.Bool("server")
 	if server {
+		a.warnDefaultCredentials(req)
 		// The server's provider refreshes 15 minutes before the reported
 		// expiry, since SDKs come back that early (botocore's advisory
 		// window) and would otherwise fetch on every call. The first

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -47,9 +48,13 @@ type request struct {
 }
 
 // profileName returns the positional profile name or --profile, refusing
-// two different ones.
+// two different ones. exec has always set --profile by now, and its
+// positional words are the command to run.
 func profileName(c *cli.Context) (string, error) {
 	pos, flag := c.Args().First(), c.String("profile")
+	if c.Command.Name == "exec" {
+		return flag, nil
+	}
 	if pos != "" && flag != "" && pos != flag {
 		return "", fmt.Errorf("two profiles given: %q and --profile %q; give one", pos, flag)
 	}
@@ -94,12 +99,18 @@ func (a *app) minTTL(c *cli.Context) (time.Duration, error) {
 	return d, nil
 }
 
-// cacheDir is $XDG_CACHE_HOME/awsmfa, or the platform's cache directory.
-func (a *app) cacheDir() string {
+// cacheDir is $XDG_CACHE_HOME/awsmfa when that is an absolute path, else
+// awsmfa in the platform's cache directory, which (but on Windows) is in
+// the home directory. With HOME unset that would be /.cache/awsmfa, shared
+// by every user without a home: an error instead.
+func (a *app) cacheDir() (string, error) {
 	if d := a.getenv("XDG_CACHE_HOME"); filepath.IsAbs(d) {
-		return filepath.Join(d, "awsmfa")
+		return filepath.Join(d, "awsmfa"), nil
 	}
-	return filepath.Join(xdg.CacheHome, "awsmfa")
+	if runtime.GOOS != "windows" && a.getenv("HOME") == "" {
+		return "", errors.New("no place for the session cache: HOME is not set\nset HOME, or XDG_CACHE_HOME to an absolute path")
+	}
+	return filepath.Join(xdg.CacheHome, "awsmfa"), nil
 }
 
 func (a *app) resolver() *profile.Resolver {
@@ -159,7 +170,11 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := cache.Open(a.cacheDir(), cache.WithClock(a.now))
+	dir, err := a.cacheDir()
+	if err != nil {
+		return nil, err
+	}
+	store, err := cache.Open(dir, cache.WithClock(a.now))
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,11 @@ func (a *app) profileOptions(c *cli.Context) profile.Options {
 // lookup returns a Getter that only looks sessions up in the cache: it has
 // no code source and list, clear and explain never call Get with it.
 func (a *app) lookup() (*session.Getter, error) {
-	store, err := cache.Open(a.cacheDir(), cache.WithClock(a.now))
+	dir, err := a.cacheDir()
+	if err != nil {
+		return nil, err
+	}
+	store, err := cache.Open(dir, cache.WithClock(a.now))
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/setup"
 )
@@ -78,8 +79,8 @@ func (a *app) setup(c *cli.Context, open func() (setup.Terminal, error)) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "awsmfa: wrote [%s] to %s with MFA device %s\n  next: eval \"$(awsmfa env %s)\"\n",
-		res.Section, res.Display, res.Device, res.Name)
+	fmt.Fprintf(a.stderr, "awsmfa: wrote [%s] to %s with MFA device %s\n  next: %s\n",
+		res.Section, res.Display, res.Device, envCommand(exporter.Detect(a.getenv("SHELL")), res.Name))
 	return nil
 }
 
