@@ -91,7 +91,7 @@ func (a *app) exec(c *cli.Context) error {
 			return err
 		}
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
-			r, err := serve.Get(ctx, req.plan)
+			r, err := req.getWith(ctx, &serve)
 			return r.Credentials, err
 		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log), credserver.WithClock(a.now))
 		if err != nil {

@@ -66,9 +66,10 @@ func (a *app) explain(c *cli.Context) error {
 		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))
 	}
 
+	now := a.now()
+	b.WriteString(a.shortTermState(req, now))
 	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(g.Store.Dir()))
 	keys := g.Keys(p)
-	now := a.now()
 	if keys.MFA == "" || keys.MFA == keys.Session {
 		what := "role session"
 		if keys.MFA != "" {

@@ -233,9 +233,10 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 	return session.TTYPrompt{Label: plan.Name}, nil
 }
 
-// get carries the request out.
+// get carries the request out: from aws-mfa's short-term section while it
+// is good (shortterm_source.go), else through the getter.
 func (r *request) get(ctx context.Context) (session.Result, error) {
-	return r.getter.Get(ctx, r.plan)
+	return r.getWith(ctx, r.getter)
 }
 
 // codeNeeded reports whether err means a code was needed and none could be

@@ -102,6 +102,7 @@ func scriptParams() testscript.Params {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emu": cmdEmu,
+			"utc": cmdUTC,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with
@@ -194,4 +195,17 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("unknown emu command %q", args[0])
 	}
+}
+
+// cmdUTC sets $VAR to the wall clock plus DURATION (negative for the past),
+// in UTC and in aws-mfa's expiration format, 2006-01-02 15:04:05:
+//
+//	utc VAR DURATION
+func cmdUTC(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: utc VAR DURATION")
+	}
+	d, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	ts.Setenv(args[0], time.Now().Add(d).UTC().Format("2006-01-02 15:04:05"))
 }
