@@ -23,7 +23,7 @@ import (
 func sessionFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "profile", Usage: "profile `NAME` (as well as the positional name; default $AWS_PROFILE, then default)"},
-		&cli.StringFlag{Name: "code", Usage: "the 6-digit MFA `CODE`; - reads it from stdin"},
+		&cli.StringFlag{Name: "code", Aliases: []string{"token", "mfa-token"}, Usage: "the 6-digit MFA `CODE`; - reads it from stdin"},
 		&cli.StringFlag{Name: "device", Usage: "MFA device `ARN` or serial (env MFA_DEVICE)"},
 		&cli.StringFlag{Name: "assume-role", Aliases: []string{"assume"}, Usage: "role `ARN` to assume (env MFA_ASSUME_ROLE)"},
 		&cli.StringFlag{Name: "role-session-name", Usage: "role session `NAME`"},
@@ -229,6 +229,10 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 		default:
 			return nil, fmt.Errorf("AWSMFA_HOOK_MFA=%q: use prompt, warn or off", mode)
 		}
+	}
+	if a.compat && !stdinIsTerminal(a.stdin) {
+		// aws-mfa reads the code from stdin; scripts pipe it in.
+		return &session.ReaderCode{R: a.stdin}, nil
 	}
 	return session.TTYPrompt{Label: plan.Name}, nil
 }

@@ -17,11 +17,13 @@ import (
 )
 
 // TestMain lets testscript run this test binary as the programs a script
-// calls: awsmfa itself, and totp-code, a stand-in for an mfa_process (it
+// calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
+		// The same binary under aws-mfa's name, as a symlink makes it.
+		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },
 		"totp-code": func() {
 			if log := os.Getenv("CODE_LOG"); log != "" {
 				f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
