@@ -50,6 +50,10 @@ type request struct {
 // two different ones.
 func profileName(c *cli.Context) (string, error) {
 	pos, flag := c.Args().First(), c.String("profile")
+	if c.Command != nil && c.Command.Name == "exec" {
+		// exec's arguments are its command's: exec has set --profile.
+		pos = ""
+	}
 	if pos != "" && flag != "" && pos != flag {
 		return "", fmt.Errorf("two profiles given: %q and --profile %q; give one", pos, flag)
 	}
