@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/exporter"
-	"github.com/awsmfa/awsmfa/shellinit"
 )
 
 func (a *app) envCommand() *cli.Command {
@@ -43,7 +42,7 @@ func (a *app) env(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("unset") {
-		return format.Write(a.stdout, exporter.Clear())
+		return format.Write(a.stdout, exporter.Clear(exporter.StaleRegion(a.getenv)...))
 	}
 	hook := c.Bool("hook")
 	req, err := a.request(c, hook)
@@ -57,15 +56,7 @@ func (a *app) env(c *cli.Context) error {
 		}
 		return err
 	}
-	refreshAt := res.RefreshAt(req.minTTL)
-	info := exporter.SessionInfo{
-		Profile:   req.plan.Name,
-		Region:    req.plan.Region,
-		RefreshAt: refreshAt,
-	}
-	if info.Marker, err = shellinit.Marker(markerDir(a.cacheDir()), res.Credentials.AccessKeyID, refreshAt); err != nil {
-		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
-	}
+	info := a.sessionInfo(req, res)
 	// Render fully before writing: eval must see all of it or nothing.
 	var out bytes.Buffer
 	if err := format.Write(&out, exporter.Session(res.Credentials, info)); err != nil {
