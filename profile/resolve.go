@@ -657,6 +657,12 @@ func (w *world) finish(p *Plan, in inputs) error {
 		return errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
 			p.Name, w.deviceHint(p))
 	}
+	if !device.set() && p.Layout == AWSMFA {
+		// aws-mfa refuses a role with no MFA device; its users rely on
+		// their long-term keys never being used without a code.
+		return errorf("profile %q has a role (%s) and no MFA device; in aws-mfa's layout a code is always required\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
+			p.Name, w.where(role.origin), w.deviceHint(p))
+	}
 	if device.set() {
 		if problem := checkMFASerial(device.value); problem != "" {
 			return errorf("MFA device %q (%s) is malformed: %s\nuse the SerialNumber from: aws iam list-mfa-devices", device.value, w.where(device.origin), problem)

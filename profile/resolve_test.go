@@ -467,6 +467,19 @@ func TestResolveErrors(t *testing.T) {
 			want: []string{"nothing for awsmfa to do", "aws_mfa_device to [x-long-term] in ~/.aws/credentials", "MFA_DEVICE"},
 		},
 		{
+			name:   "a role and no MFA device, aws-mfa layout: refused as aws-mfa does",
+			config: missing, credentials: "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\nassume_role = " + role + "\n",
+			opt:  Options{Profile: "x"},
+			want: []string{`profile "x" has a role (~/.aws/credentials:4) and no MFA device; in aws-mfa's layout a code is always required`, "aws_mfa_device to [x-long-term] in ~/.aws/credentials", "--device", "MFA_DEVICE"},
+		},
+		{
+			name:   "a role from MFA_ASSUME_ROLE and no MFA device, aws-mfa layout",
+			config: missing, credentials: "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
+			env:  map[string]string{"MFA_ASSUME_ROLE": role},
+			opt:  Options{Profile: "x"},
+			want: []string{`profile "x" has a role (env MFA_ASSUME_ROLE) and no MFA device`},
+		},
+		{
 			name:   "device ARN with an 11-digit account",
 			config: missing, credentials: keysOnly,
 			opt:  Options{Profile: "dev", Device: "arn:aws:iam::12345678901:mfa/alice"},
