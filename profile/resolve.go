@@ -710,6 +710,14 @@ func (w *world) finish(p *Plan, in inputs) error {
 	p.Origins["role_arn"] = role.origin
 
 	rsn := w.pick(w.opt.RoleSessionName, "--role-session-name", "", in.rsn)
+	if !rsn.set() && p.Layout == AWSMFA && w.r.LoginName != "" {
+		// aws-mfa's default, so trust policies, SCPs and CloudTrail
+		// searches that match on it keep matching.
+		rsn = setting{value: w.r.LoginName, origin: Origin{Default: true}}
+		if problem := checkSessionName(rsn.value); problem != "" {
+			return errorf("role session name %q (aws-mfa's default: your login name) is malformed: %s\npass --role-session-name, or set role_session_name in [%s]", rsn.value, problem, p.KeysFrom)
+		}
+	}
 	if !rsn.set() {
 		rsn = setting{value: DefaultSessionName(w.r.Username), origin: Origin{Default: true}}
 	}

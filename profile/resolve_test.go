@@ -417,6 +417,44 @@ cli_pager = less # not a comment: no inline comments in this dialect
 	}
 }
 
+// TestDefaultSessionNameByLayout checks the default role session name:
+// aws-mfa's (the login name) in its layout, awsmfa's for standard profiles,
+// and awsmfa's when the login name is unknown.
+func TestDefaultSessionNameByLayout(t *testing.T) {
+	const keys = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n"
+	creds := "[x-long-term]\n" + keys + "aws_mfa_device = " + device + "\nassume_role = " + role + "\n" +
+		"[base]\n" + keys
+	config := "[profile dev]\nsource_profile = base\nrole_arn = " + role + "\nmfa_serial = " + device + "\n"
+	tests := []struct {
+		name, profile, login, want, err string
+	}{
+		{name: "aws-mfa layout: the login name", profile: "x", login: "bob", want: "bob"},
+		{name: "standard profile: awsmfa's", profile: "dev", login: "bob", want: "awsmfa-alice"},
+		{name: "aws-mfa layout, login name unknown: awsmfa's", profile: "x", want: "awsmfa-alice"},
+		{name: "aws-mfa layout, a login name STS would refuse", profile: "x", login: "bob smith",
+			err: `role session name "bob smith" (aws-mfa's default: your login name) is malformed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := home(t, config, creds, nil)
+			r.LoginName = tt.login
+			p, err := r.Resolve(Options{Profile: tt.profile})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "--role-session-name") {
+					t.Fatalf("err = %v, want %q and a hint", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.RoleSessionName != tt.want || !p.Origins["role_session_name"].Default {
+				t.Errorf("role session name %q (%v), want %q (default)", p.RoleSessionName, p.Origins["role_session_name"], tt.want)
+			}
+		})
+	}
+}
+
 func TestResolveErrors(t *testing.T) {
 	const keysOnly = "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n"
 	roleProfile := func(extra string) string {

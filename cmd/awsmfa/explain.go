@@ -61,6 +61,7 @@ func (a *app) explain(c *cli.Context) error {
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", s.Key, s.Value, a.origin(s.Origin))
 	}
 	w.Flush()
+	b.WriteString(a.sessionNameWhy(p))
 
 	if p.MFASerial != "" {
 		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))

@@ -111,7 +111,8 @@ func (a *app) resolver() *profile.Resolver {
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	return &profile.Resolver{Getenv: a.getenv, HomeDir: home, Username: username(a.getenv)}
+	login, _ := loginName(a.getenv)
+	return &profile.Resolver{Getenv: a.getenv, HomeDir: home, Username: username(a.getenv), LoginName: login}
 }
 
 func username(getenv func(string) string) string {
