@@ -47,6 +47,9 @@ func (a *app) write(c *cli.Context) error {
 		Now:     a.now,
 		Margin:  req.minTTL,
 		Force:   c.Bool("force"),
+		// Read to refuse a section clients would not read.
+		Config:        p.Files.Config,
+		ConfigDisplay: a.tilde(p.Files.Config),
 		Get: func(ctx context.Context) (creds.Credentials, error) {
 			r, err := req.get(ctx)
 			return r.Credentials, err
