@@ -129,6 +129,8 @@ func codeSourceName(src session.CodeSource) string {
 		return "--code"
 	case *session.ReaderCode:
 		return "--code - (standard input)"
+	case stdinCode:
+		return "standard input, as aws-mfa reads it (it is not a terminal)"
 	case session.Process:
 		return "mfa_process: " + s.Command
 	case session.TOTP:

@@ -237,7 +237,7 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 	}
 	if a.compat && !stdinIsTerminal(a.stdin) {
 		// aws-mfa reads the code from stdin; scripts pipe it in.
-		return &session.ReaderCode{R: a.stdin}, nil
+		return stdinCode{&session.ReaderCode{R: a.stdin}}, nil
 	}
 	return session.TTYPrompt{Label: plan.Name}, nil
 }
