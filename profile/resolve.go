@@ -407,6 +407,13 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 		// Writing a session there would destroy the long-term keys.
 		p.ShortTerm = ""
 	}
+	if p.ShortTerm != "" {
+		i, err := w.cred.lookup(p.ShortTerm)
+		if err != nil {
+			return nil, err
+		}
+		p.ShortTermFound = i >= 0
+	}
 	if err := w.finish(p, in); err != nil {
 		return nil, err
 	}

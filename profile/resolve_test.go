@@ -997,3 +997,27 @@ func TestSettings(t *testing.T) {
 		t.Errorf("Settings:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestShortTermFound checks that a plan says whether the credentials file
+// holds its short-term section, so the section is read only when it is
+// there.
+func TestShortTermFound(t *testing.T) {
+	const lt = "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\naws_mfa_device = " + device + "\n"
+	for _, tt := range []struct {
+		name, creds string
+		want        bool
+	}{
+		{"aws-mfa wrote [x]", lt + "[x]\naws_access_key_id = ASIAEXAMPLE\nexpiration = 2026-01-01 00:00:00\n", true},
+		{"no [x] yet", lt, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := home(t, missing, tt.creds, nil).Resolve(Options{Profile: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ShortTermFound != tt.want {
+				t.Errorf("ShortTermFound = %v, want %v", p.ShortTermFound, tt.want)
+			}
+		})
+	}
+}

@@ -38,6 +38,11 @@ func Lookup(path, display string, p *profile.Plan, now time.Time, margin time.Du
 		return Found{Reason: "the plan has no short-term section"}
 	}
 	out := Found{Section: p.ShortTerm}
+	if !p.ShortTermFound {
+		// The resolver saw no such section: no need to read the file.
+		out.Reason = "no such section"
+		return out
+	}
 	f, err := iniedit.Read(path, iniedit.Options{Display: display})
 	if err != nil {
 		out.Reason = "unreadable: " + err.Error()
