@@ -1007,7 +1007,8 @@ func TestShortTermFound(t *testing.T) {
 		name, creds string
 		want        bool
 	}{
-		{"aws-mfa wrote [x]", lt + "[x]\naws_access_key_id = ASIAEXAMPLE\nexpiration = 2026-01-01 00:00:00\n", true},
+		{"aws-mfa wrote [x]", lt + "[x]\nassumed_role = False\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n" +
+			"aws_session_token = t\naws_security_token = t\nexpiration = 2026-01-01 00:00:00\n", true},
 		{"no [x] yet", lt, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
