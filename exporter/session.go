@@ -13,7 +13,8 @@ type SessionInfo struct {
 	// hook passes it back to awsmfa to refresh. Empty unsets AWSMFA_PROFILE.
 	Profile string
 	// Region, when not empty, is exported as AWS_REGION and
-	// AWS_DEFAULT_REGION. Empty leaves both alone: they may be the user's.
+	// AWS_DEFAULT_REGION (and recorded in AWSMFA_REGION). Empty leaves
+	// both alone but for StaleRegion: they may be the user's.
 	Region string
 	// RefreshAt is the instant from which the hook refreshes: the expiry
 	// minus the refresh margin (AWSMFA_REFRESH_AT). Zero means the expiry.

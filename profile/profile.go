@@ -20,8 +20,8 @@
 //
 // Region: the profile's region, else the region of [default] in the config
 // file, else none. AWS_REGION and AWS_DEFAULT_REGION are not read: after one
-// `awsmfa env` they usually hold the previous profile's region, and a
-// profile with no region leaves them as they are anyway.
+// `awsmfa env` they usually hold the previous profile's region (which env
+// removes for a profile with no region).
 package profile
 
 import (
