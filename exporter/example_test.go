@@ -46,6 +46,7 @@ func ExampleSession() {
 	// export AWSMFA_EXPIRATION='1795617015'
 	// export AWSMFA_REFRESH_AT='1795616415'
 	// export AWSMFA_MARKER='/home/me/.cache/awsmfa/markers/m1'
+	// export AWSMFA_REGION='ap-northeast-1'
 }
 
 // What `awsmfa env --unset --shell fish` prints.
@@ -64,6 +65,7 @@ func ExampleClear() {
 	// set -e -g AWSMFA_EXPIRATION
 	// set -e -g AWSMFA_REFRESH_AT
 	// set -e -g AWSMFA_MARKER
+	// set -e -g AWSMFA_REGION
 	// true
 }
 

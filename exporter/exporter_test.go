@@ -279,6 +279,7 @@ func TestSession(t *testing.T) {
 				{"AWSMFA_EXPIRATION", "1795617015"},
 				{"AWSMFA_REFRESH_AT", "1795616415"},
 				{"AWSMFA_MARKER", "/run/user/1000/awsmfa/m"},
+				{"AWSMFA_REGION", "ap-northeast-1"},
 			},
 			wantUnset: []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"},
 		},
@@ -297,7 +298,24 @@ func TestSession(t *testing.T) {
 				{"AWSMFA_REFRESH_AT", "1795617015"},
 				{"AWSMFA_MARKER", "/m"},
 			},
-			wantUnset: []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"},
+			wantUnset: []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWSMFA_REGION"},
+		},
+		{
+			name: "no region unsets the region awsmfa exported earlier",
+			c:    c,
+			s:    SessionInfo{Profile: "dev", RefreshAt: refresh, Marker: "/m", StaleRegion: []string{"AWS_REGION"}},
+			wantSet: []Var{
+				{"AWS_ACCESS_KEY_ID", "ASIAEXAMPLE"},
+				{"AWS_SECRET_ACCESS_KEY", c.SecretAccessKey},
+				{"AWS_SESSION_TOKEN", c.SessionToken},
+				{"AWS_CREDENTIAL_EXPIRATION", "2026-11-25T14:30:15Z"},
+				{"AWS_SESSION_EXPIRATION", "2026-11-25T14:30:15Z"},
+				{"AWSMFA_PROFILE", "dev"},
+				{"AWSMFA_EXPIRATION", "1795617015"},
+				{"AWSMFA_REFRESH_AT", "1795616415"},
+				{"AWSMFA_MARKER", "/m"},
+			},
+			wantUnset: []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWSMFA_REGION", "AWS_REGION"},
 		},
 		{
 			name: "long-term keys and empty info unset what they cannot fill",
@@ -308,7 +326,7 @@ func TestSession(t *testing.T) {
 			},
 			wantUnset: []string{"AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 				"AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION",
-				"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER"},
+				"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER", "AWSMFA_REGION"},
 		},
 	}
 	for _, tt := range tests {
@@ -329,6 +347,26 @@ func TestSession(t *testing.T) {
 				if v.Name == "AWS_VAULT" {
 					t.Error("Session sets AWS_VAULT, which makes aws-vault refuse to run")
 				}
+			}
+		})
+	}
+}
+
+func TestStaleRegion(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want []string
+	}{
+		{"nothing recorded", map[string]string{"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1"}, nil},
+		{"both still awsmfa's", map[string]string{"AWSMFA_REGION": "eu-west-1", "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1"}, []string{"AWS_REGION", "AWS_DEFAULT_REGION"}},
+		{"the user changed one", map[string]string{"AWSMFA_REGION": "eu-west-1", "AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "eu-west-1"}, []string{"AWS_DEFAULT_REGION"}},
+		{"the user unset both", map[string]string{"AWSMFA_REGION": "eu-west-1"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StaleRegion(func(k string) string { return tt.env[k] }); !slices.Equal(got, tt.want) {
+				t.Errorf("StaleRegion = %v, want %v", got, tt.want)
 			}
 		})
 	}

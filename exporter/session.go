@@ -13,7 +13,8 @@ type SessionInfo struct {
 	// hook passes it back to awsmfa to refresh. Empty unsets AWSMFA_PROFILE.
 	Profile string
 	// Region, when not empty, is exported as AWS_REGION and
-	// AWS_DEFAULT_REGION. Empty leaves both alone: they may be the user's.
+	// AWS_DEFAULT_REGION (and recorded in AWSMFA_REGION). Empty leaves
+	// both alone but for StaleRegion: they may be the user's.
 	Region string
 	// RefreshAt is the instant from which the hook refreshes: the expiry
 	// minus the refresh margin (AWSMFA_REFRESH_AT). Zero means the expiry.
@@ -21,19 +22,48 @@ type SessionInfo struct {
 	// Marker is the path of the file whose mtime is RefreshAt, which fish's
 	// hook reads without starting a process (AWSMFA_MARKER). Empty unsets it.
 	Marker string
+	// StaleRegion names the region variables to unset when Region is
+	// empty: those still holding a region awsmfa exported earlier (see
+	// StaleRegion), so the previous profile's region does not linger.
+	StaleRegion []string
+}
+
+// EnvRegion records the region awsmfa exported as AWS_REGION and
+// AWS_DEFAULT_REGION, so that a later export for a profile with no region
+// can tell awsmfa's region from one the user set.
+const EnvRegion = "AWSMFA_REGION"
+
+// StaleRegion returns the region variables (AWS_REGION, AWS_DEFAULT_REGION)
+// of the environment getenv reads that still hold the region awsmfa
+// exported, as recorded in AWSMFA_REGION. A region the user set, or changed
+// since, is not among them.
+func StaleRegion(getenv func(string) string) []string {
+	own := getenv(EnvRegion)
+	if own == "" {
+		return nil
+	}
+	var out []string
+	for _, name := range [...]string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if getenv(name) == own {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Session returns the changes that export c for profile s.Profile, in the
 // order of docs/internals.md: the three credential variables, both
 // expiration variables (RFC 3339 UTC), the region variables when s.Region is
 // set, then AWSMFA_PROFILE, AWSMFA_EXPIRATION and AWSMFA_REFRESH_AT (Unix
-// seconds) and AWSMFA_MARKER. It unsets AWS_SECURITY_TOKEN (botocore prefers
+// seconds), AWSMFA_MARKER and AWSMFA_REGION (the region it exported; with
+// no region, it unsets AWSMFA_REGION and the variables s.StaleRegion names).
+// It unsets AWS_SECURITY_TOKEN (botocore prefers
 // it to AWS_SESSION_TOKEN), AWS_PROFILE and AWS_DEFAULT_PROFILE.
 //
 // A variable with nothing to say is unset rather than set empty, so nothing
 // of an earlier session lingers: AWS_SESSION_TOKEN for long-term keys, the
-// four expiry variables when c has no expiry, AWSMFA_PROFILE and
-// AWSMFA_MARKER when s leaves them empty.
+// four expiry variables when c has no expiry, AWSMFA_PROFILE,
+// AWSMFA_MARKER and AWSMFA_REGION when s leaves them empty.
 func Session(c creds.Credentials, s SessionInfo) Changes {
 	ch := Changes{
 		Set:   make([]Var, 0, 11),
@@ -65,19 +95,25 @@ func Session(c creds.Credentials, s SessionInfo) Changes {
 	ch.setOrUnset("AWSMFA_EXPIRATION", expUnix)
 	ch.setOrUnset("AWSMFA_REFRESH_AT", refreshUnix)
 	ch.setOrUnset("AWSMFA_MARKER", s.Marker)
+	ch.setOrUnset(EnvRegion, s.Region)
+	if s.Region == "" {
+		ch.Unset = append(ch.Unset, s.StaleRegion...)
+	}
 	return ch
 }
 
 // Clear returns the changes `awsmfa env --unset` makes: it unsets the
-// credential variables (AWS_SECURITY_TOKEN too), both expiration variables
-// and every AWSMFA_* variable Session sets. It leaves AWS_REGION and
-// AWS_DEFAULT_REGION alone, since they may have been the user's own.
-func Clear() Changes {
-	return Changes{Unset: []string{
+// credential variables (AWS_SECURITY_TOKEN too), both expiration variables,
+// every AWSMFA_* variable Session sets, and the region variables named in
+// staleRegion (see StaleRegion). It leaves any other AWS_REGION and
+// AWS_DEFAULT_REGION alone, since they may be the user's own.
+func Clear(staleRegion ...string) Changes {
+	unset := []string{
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
 		"AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION",
-		"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER",
-	}}
+		"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER", EnvRegion,
+	}
+	return Changes{Unset: append(unset, staleRegion...)}
 }
 
 // setOrUnset sets name to value, or unsets name when value is empty.

@@ -104,6 +104,10 @@ type Plan struct {
 	// (a standard profile with its keys in [NAME]): writing there would
 	// destroy them.
 	ShortTerm string
+	// ShortTermFound is true when the credentials file has the ShortTerm
+	// section (aws-mfa's, or one `awsmfa write` made), which may then serve
+	// as the session.
+	ShortTermFound bool
 	// LongTerm holds AccessKeyID and SecretAccessKey only.
 	LongTerm creds.Credentials
 

@@ -20,8 +20,8 @@
 //
 // Region: the profile's region, else the region of [default] in the config
 // file, else none. AWS_REGION and AWS_DEFAULT_REGION are not read: after one
-// `awsmfa env` they usually hold the previous profile's region, and a
-// profile with no region leaves them as they are anyway.
+// `awsmfa env` they usually hold the previous profile's region (which env
+// removes for a profile with no region).
 package profile
 
 import (
@@ -43,8 +43,13 @@ type Files struct {
 type Resolver struct {
 	Getenv   func(string) string // the environment (os.Getenv in main); nil means empty
 	HomeDir  string              // for ~ expansion, the default file paths and messages
-	Username string              // for the default role session name
-	Files    Files               // explicit paths; empty fields mean the defaults
+	Username string              // for the default role session name of standard profiles
+	// LoginName is the user's login name as aws-mfa finds it (LOGNAME,
+	// USER, LNAME, USERNAME, then the password database): aws-mfa's
+	// default role session name, used for profiles in its layout. Empty
+	// means unknown, and awsmfa's own default applies.
+	LoginName string
+	Files     Files // explicit paths; empty fields mean the defaults
 
 	chunk int // the buffer Resolve streams a large file through: 0 means chunkSize; tests make it small, or -1 to read files whole
 }

@@ -407,6 +407,13 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 		// Writing a session there would destroy the long-term keys.
 		p.ShortTerm = ""
 	}
+	if p.ShortTerm != "" {
+		i, err := w.cred.lookup(p.ShortTerm)
+		if err != nil {
+			return nil, err
+		}
+		p.ShortTermFound = i >= 0
+	}
 	if err := w.finish(p, in); err != nil {
 		return nil, err
 	}
@@ -657,6 +664,12 @@ func (w *world) finish(p *Plan, in inputs) error {
 		return errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
 			p.Name, w.deviceHint(p))
 	}
+	if !device.set() && p.Layout == AWSMFA {
+		// aws-mfa refuses a role with no MFA device; its users rely on
+		// their long-term keys never being used without a code.
+		return errorf("profile %q has a role (%s) and no MFA device; in aws-mfa's layout a code is always required\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
+			p.Name, w.where(role.origin), w.deviceHint(p))
+	}
 	if device.set() {
 		if problem := checkMFASerial(device.value); problem != "" {
 			return errorf("MFA device %q (%s) is malformed: %s\nuse the SerialNumber from: aws iam list-mfa-devices", device.value, w.where(device.origin), problem)
@@ -704,6 +717,14 @@ func (w *world) finish(p *Plan, in inputs) error {
 	p.Origins["role_arn"] = role.origin
 
 	rsn := w.pick(w.opt.RoleSessionName, "--role-session-name", "", in.rsn)
+	if !rsn.set() && p.Layout == AWSMFA && w.r.LoginName != "" {
+		// aws-mfa's default, so trust policies, SCPs and CloudTrail
+		// searches that match on it keep matching.
+		rsn = setting{value: w.r.LoginName, origin: Origin{Default: true}}
+		if problem := checkSessionName(rsn.value); problem != "" {
+			return errorf("role session name %q (aws-mfa's default: your login name) is malformed: %s\npass --role-session-name, or set role_session_name in [%s]", rsn.value, problem, p.KeysFrom)
+		}
+	}
 	if !rsn.set() {
 		rsn = setting{value: DefaultSessionName(w.r.Username), origin: Origin{Default: true}}
 	}

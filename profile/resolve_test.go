@@ -417,6 +417,44 @@ cli_pager = less # not a comment: no inline comments in this dialect
 	}
 }
 
+// TestDefaultSessionNameByLayout checks the default role session name:
+// aws-mfa's (the login name) in its layout, awsmfa's for standard profiles,
+// and awsmfa's when the login name is unknown.
+func TestDefaultSessionNameByLayout(t *testing.T) {
+	const keys = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n"
+	creds := "[x-long-term]\n" + keys + "aws_mfa_device = " + device + "\nassume_role = " + role + "\n" +
+		"[base]\n" + keys
+	config := "[profile dev]\nsource_profile = base\nrole_arn = " + role + "\nmfa_serial = " + device + "\n"
+	tests := []struct {
+		name, profile, login, want, err string
+	}{
+		{name: "aws-mfa layout: the login name", profile: "x", login: "bob", want: "bob"},
+		{name: "standard profile: awsmfa's", profile: "dev", login: "bob", want: "awsmfa-alice"},
+		{name: "aws-mfa layout, login name unknown: awsmfa's", profile: "x", want: "awsmfa-alice"},
+		{name: "aws-mfa layout, a login name STS would refuse", profile: "x", login: "bob smith",
+			err: `role session name "bob smith" (aws-mfa's default: your login name) is malformed`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := home(t, config, creds, nil)
+			r.LoginName = tt.login
+			p, err := r.Resolve(Options{Profile: tt.profile})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "--role-session-name") {
+					t.Fatalf("err = %v, want %q and a hint", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.RoleSessionName != tt.want || !p.Origins["role_session_name"].Default {
+				t.Errorf("role session name %q (%v), want %q (default)", p.RoleSessionName, p.Origins["role_session_name"], tt.want)
+			}
+		})
+	}
+}
+
 func TestResolveErrors(t *testing.T) {
 	const keysOnly = "[dev]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n"
 	roleProfile := func(extra string) string {
@@ -465,6 +503,19 @@ func TestResolveErrors(t *testing.T) {
 			config: missing, credentials: "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
 			opt:  Options{Profile: "x"},
 			want: []string{"nothing for awsmfa to do", "aws_mfa_device to [x-long-term] in ~/.aws/credentials", "MFA_DEVICE"},
+		},
+		{
+			name:   "a role and no MFA device, aws-mfa layout: refused as aws-mfa does",
+			config: missing, credentials: "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\nassume_role = " + role + "\n",
+			opt:  Options{Profile: "x"},
+			want: []string{`profile "x" has a role (~/.aws/credentials:4) and no MFA device; in aws-mfa's layout a code is always required`, "aws_mfa_device to [x-long-term] in ~/.aws/credentials", "--device", "MFA_DEVICE"},
+		},
+		{
+			name:   "a role from MFA_ASSUME_ROLE and no MFA device, aws-mfa layout",
+			config: missing, credentials: "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
+			env:  map[string]string{"MFA_ASSUME_ROLE": role},
+			opt:  Options{Profile: "x"},
+			want: []string{`profile "x" has a role (env MFA_ASSUME_ROLE) and no MFA device`},
 		},
 		{
 			name:   "device ARN with an 11-digit account",
@@ -944,5 +995,30 @@ func TestSettings(t *testing.T) {
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Settings:\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestShortTermFound checks that a plan says whether the credentials file
+// holds its short-term section, so the section is read only when it is
+// there.
+func TestShortTermFound(t *testing.T) {
+	const lt = "[x-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\naws_mfa_device = " + device + "\n"
+	for _, tt := range []struct {
+		name, creds string
+		want        bool
+	}{
+		{"aws-mfa wrote [x]", lt + "[x]\nassumed_role = False\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n" +
+			"aws_session_token = t\naws_security_token = t\nexpiration = 2026-01-01 00:00:00\n", true},
+		{"no [x] yet", lt, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := home(t, missing, tt.creds, nil).Resolve(Options{Profile: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ShortTermFound != tt.want {
+				t.Errorf("ShortTermFound = %v, want %v", p.ShortTermFound, tt.want)
+			}
+		})
 	}
 }

@@ -30,6 +30,9 @@ type Input struct {
 	// Path is the credentials file; Display names it in messages
 	// ("~/.aws/credentials").
 	Path, Display string
+	// Config is the config file, read to refuse writing a section that
+	// clients would not read (see Shadowed); ConfigDisplay names it.
+	Config, ConfigDisplay string
 	// Now is the clock.
 	Now func() time.Time
 	// Margin is the refresh margin: a section that expires within it is due.
@@ -66,6 +69,9 @@ func Write(ctx context.Context, in Input) (Result, error) {
 		return Result{}, err
 	}
 	if err := Check(f, p, in.Display); err != nil {
+		return Result{}, err
+	}
+	if err := Shadowed(f, in.Display, in.Config, in.ConfigDisplay, p.Name, p.ShortTerm); err != nil {
 		return Result{}, err
 	}
 	now := in.Now()

@@ -28,6 +28,9 @@ type app struct {
 	now     func() time.Time
 	// executable is the path of this binary, which the hook runs.
 	executable func() (string, error)
+	// compat is set by run when the command line is aws-mfa's (see
+	// compat.go): a code is then read from stdin when it is not a terminal.
+	compat bool
 }
 
 func newApp() *app {
@@ -98,6 +101,7 @@ func (a *app) run(args []string) int {
 			return &exitError{code: 2, err: fmt.Errorf("%v (see 'awsmfa %s --help')", err, cmd.Name)}
 		}
 	}
+	args, a.compat = awsMFACommandLine(args)
 	err := c.Run(interspersed(c.Commands, args))
 	if err == nil {
 		return 0

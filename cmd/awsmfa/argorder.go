@@ -9,10 +9,14 @@ import (
 // interspersed moves positional arguments after the flags, so that
 // `awsmfa env dev --code 123456` works as well as `awsmfa env --code 123456
 // dev` (urfave/cli stops reading flags at the first positional argument).
-// exec is left alone: everything after its profile belongs to the command.
+// For exec, only its profile is positional: flags before and after the
+// profile are exec's, and the command starts at the first word after the
+// profile that is not a flag (or after --); everything from there,
+// flags included, is the command's. The profile is positional only when
+// --profile was not given before it.
 //
-// A --help (or -h) among the flags leaves only itself: urfave/cli would
-// otherwise look up the positional argument, a profile name, as a help
+// A --help (or -h) among a command's own flags leaves only itself: urfave/cli
+// would otherwise look up the positional argument, a profile name, as a help
 // topic.
 func interspersed(cmds []*cli.Command, args []string) []string {
 	if len(args) < 3 {
@@ -27,6 +31,7 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 	if cmd == nil {
 		return args
 	}
+	exec := cmd.Name == "exec"
 	takesValue := map[string]bool{}
 	for _, f := range cmd.Flags {
 		dg, ok := f.(cli.DocGenerationFlag)
@@ -34,29 +39,17 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 			takesValue[n] = !ok || dg.TakesValue()
 		}
 	}
-	if cmd.Name == "exec" {
-		// Only the flags before the profile are exec's.
-		rest := args[2:]
-		for i := 0; i < len(rest); i++ {
-			a := rest[i]
-			if isHelpFlag(a) {
-				return []string{args[0], args[1], "--help"}
-			}
-			if a == "--" || len(a) < 2 || a[0] != '-' {
-				break
-			}
-			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue[name] {
-				i++
-			}
-		}
-		return args
-	}
 	flags := []string{args[0], args[1]}
 	var pos []string
 	rest := args[2:]
+	profileFlag := false
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		switch {
+		case exec && (len(pos) > 0 || profileFlag) && (a == "--" || len(a) == 0 || a[0] != '-'):
+			// The command: kept as it is, after the profile.
+			pos = append(pos, rest[i:]...)
+			i = len(rest)
 		case a == "--":
 			pos = append(pos, rest[i+1:]...)
 			i = len(rest)
@@ -65,6 +58,9 @@ func interspersed(cmds []*cli.Command, args []string) []string {
 		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
+			if n, _, _ := strings.Cut(name, "="); n == "profile" && len(pos) == 0 {
+				profileFlag = true
+			}
 			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(rest) {
 				flags = append(flags, rest[i+1])
 				i++

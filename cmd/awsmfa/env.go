@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/exporter"
-	"github.com/awsmfa/awsmfa/shellinit"
 )
 
 func (a *app) envCommand() *cli.Command {
@@ -44,7 +43,7 @@ func (a *app) env(c *cli.Context) error {
 		return err
 	}
 	if c.Bool("unset") {
-		return format.Write(a.stdout, exporter.Clear())
+		return format.Write(a.stdout, exporter.Clear(exporter.StaleRegion(a.getenv)...))
 	}
 	hook := c.Bool("hook")
 	req, err := a.request(c, hook)
@@ -58,17 +57,7 @@ func (a *app) env(c *cli.Context) error {
 		}
 		return err
 	}
-	refreshAt := res.RefreshAt(req.minTTL)
-	info := exporter.SessionInfo{
-		Profile:   req.plan.Name,
-		Region:    req.plan.Region,
-		RefreshAt: refreshAt,
-	}
-	if info.Marker, err = shellinit.Marker(markerDir(req.getter.Store.Dir()), res.Credentials.AccessKeyID, refreshAt); err != nil && res.NotCached == nil {
-		// (When the session could not be cached, the marker beside it
-		// cannot be written either, and the user has been told once.)
-		req.log.Warn("cannot write the prompt hook's marker file", "error", err)
-	}
+	info := a.sessionInfo(req, res)
 	// Render fully before writing: eval must see all of it or nothing.
 	var out bytes.Buffer
 	if err := format.Write(&out, exporter.Session(res.Credentials, info)); err != nil {

@@ -84,7 +84,7 @@ func (a *app) exec(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	info := exporter.SessionInfo{Profile: req.plan.Name, Region: req.plan.Region}
+	info := a.sessionInfo(req, res)
 	var set []string
 	if server {
 		// The child's fetches reuse the cache: --force applied to the first
@@ -95,7 +95,7 @@ func (a *app) exec(c *cli.Context) error {
 			return err
 		}
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
-			r, err := serve.Get(ctx, req.plan)
+			r, err := req.getWith(ctx, &serve)
 			return r.Credentials, err
 		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log), credserver.WithClock(a.now))
 		if err != nil {
@@ -105,7 +105,7 @@ func (a *app) exec(c *cli.Context) error {
 		set = append(set, srv.Env()...)
 		for _, v := range exporter.Session(res.Credentials, info).Set {
 			switch v.Name {
-			case "AWS_REGION", "AWS_DEFAULT_REGION", "AWSMFA_PROFILE":
+			case "AWS_REGION", "AWS_DEFAULT_REGION", "AWSMFA_PROFILE", exporter.EnvRegion:
 				set = append(set, v.Name+"="+v.Value)
 			}
 		}
@@ -116,7 +116,7 @@ func (a *app) exec(c *cli.Context) error {
 	}
 	status, err := child.Run(c.Context, child.Command{
 		Args:   args,
-		Env:    child.Environ(a.environ(), staleVars, set),
+		Env:    child.Environ(a.environ(), append(childRemoves(info), staleVars...), set),
 		Stdin:  a.stdin,
 		Stdout: a.stdout,
 		Stderr: a.stderr,

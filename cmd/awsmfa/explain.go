@@ -61,14 +61,16 @@ func (a *app) explain(c *cli.Context) error {
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", s.Key, s.Value, a.origin(s.Origin))
 	}
 	w.Flush()
+	b.WriteString(a.sessionNameWhy(p))
 
 	if p.MFASerial != "" {
 		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))
 	}
 
+	now := a.now()
+	b.WriteString(a.shortTermState(req, now))
 	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(g.Store.Dir()))
 	keys := g.Keys(p)
-	now := a.now()
 	if keys.MFA == "" || keys.MFA == keys.Session {
 		what := "role session"
 		if keys.MFA != "" {
@@ -127,6 +129,8 @@ func codeSourceName(src session.CodeSource) string {
 		return "--code"
 	case *session.ReaderCode:
 		return "--code - (standard input)"
+	case stdinCode:
+		return "standard input, as aws-mfa reads it (it is not a terminal)"
 	case session.Process:
 		return "mfa_process: " + s.Command
 	case session.TOTP:

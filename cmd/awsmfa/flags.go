@@ -24,7 +24,7 @@ import (
 func sessionFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "profile", Usage: "profile `NAME` (as well as the positional name; default $AWS_PROFILE, then default)"},
-		&cli.StringFlag{Name: "code", Usage: "the 6-digit MFA `CODE`; - reads it from stdin"},
+		&cli.StringFlag{Name: "code", Aliases: []string{"token", "mfa-token"}, Usage: "the 6-digit MFA `CODE`; - reads it from stdin"},
 		&cli.StringFlag{Name: "device", Usage: "MFA device `ARN` or serial (env MFA_DEVICE)"},
 		&cli.StringFlag{Name: "assume-role", Aliases: []string{"assume"}, Usage: "role `ARN` to assume (env MFA_ASSUME_ROLE)"},
 		&cli.StringFlag{Name: "role-session-name", Usage: "role session `NAME`"},
@@ -52,8 +52,9 @@ type request struct {
 // positional words are the command to run.
 func profileName(c *cli.Context) (string, error) {
 	pos, flag := c.Args().First(), c.String("profile")
-	if c.Command.Name == "exec" {
-		return flag, nil
+	if c.Command != nil && c.Command.Name == "exec" {
+		// exec's arguments are its command's: exec has set --profile.
+		pos = ""
 	}
 	if pos != "" && flag != "" && pos != flag {
 		return "", fmt.Errorf("two profiles given: %q and --profile %q; give one", pos, flag)
@@ -118,7 +119,8 @@ func (a *app) resolver() *profile.Resolver {
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
-	return &profile.Resolver{Getenv: a.getenv, HomeDir: home, Username: username(a.getenv)}
+	login, _ := loginName(a.getenv)
+	return &profile.Resolver{Getenv: a.getenv, HomeDir: home, Username: username(a.getenv), LoginName: login}
 }
 
 func username(getenv func(string) string) string {
@@ -252,12 +254,17 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 			return nil, fmt.Errorf("AWSMFA_HOOK_MFA=%q: use prompt, warn or off", mode)
 		}
 	}
+	if a.compat && !stdinIsTerminal(a.stdin) {
+		// aws-mfa reads the code from stdin; scripts pipe it in.
+		return stdinCode{&session.ReaderCode{R: a.stdin}}, nil
+	}
 	return session.TTYPrompt{Label: plan.Name}, nil
 }
 
-// get carries the request out.
+// get carries the request out: from aws-mfa's short-term section while it
+// is good (shortterm_source.go), else through the getter.
 func (r *request) get(ctx context.Context) (session.Result, error) {
-	return r.getter.Get(ctx, r.plan)
+	return r.getWith(ctx, r.getter)
 }
 
 // codeNeeded reports whether err means a code was needed and none could be

@@ -17,11 +17,13 @@ import (
 )
 
 // TestMain lets testscript run this test binary as the programs a script
-// calls: awsmfa itself, and totp-code, a stand-in for an mfa_process (it
+// calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
+		// The same binary under aws-mfa's name, as a symlink makes it.
+		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },
 		"totp-code": func() {
 			if log := os.Getenv("CODE_LOG"); log != "" {
 				f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -102,6 +104,7 @@ func scriptParams() testscript.Params {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emu": cmdEmu,
+			"utc": cmdUTC,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with
@@ -194,4 +197,17 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	default:
 		ts.Fatalf("unknown emu command %q", args[0])
 	}
+}
+
+// cmdUTC sets $VAR to the wall clock plus DURATION (negative for the past),
+// in UTC and in aws-mfa's expiration format, 2006-01-02 15:04:05:
+//
+//	utc VAR DURATION
+func cmdUTC(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: utc VAR DURATION")
+	}
+	d, err := time.ParseDuration(args[1])
+	ts.Check(err)
+	ts.Setenv(args[0], time.Now().Add(d).UTC().Format("2006-01-02 15:04:05"))
 }

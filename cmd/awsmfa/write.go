@@ -21,7 +21,10 @@ func (a *app) writeCommand() *cli.Command {
 aws_security_token, expiration (UTC, 'YYYY-MM-DD HH:MM:SS'), assumed_role and
 assumed_role_arn, as aws-mfa does, into [PROFILE] (or [PROFILE-SUFFIX] with
 --short-term-suffix). Nothing is written while the section has more than
---min-ttl left, unless --force. Other sections and comments stay as they are.`,
+--min-ttl left, unless --force. Other sections and comments stay as they are.
+Refuses a section clients would not read (role_arn on the profile of the
+same name, which they use first). 'awsmfa [aws-mfa flags]' with no command,
+or this binary invoked as aws-mfa, is this command.`,
 		Flags:  sessionFlags(),
 		Action: a.write,
 	}
@@ -47,6 +50,9 @@ func (a *app) write(c *cli.Context) error {
 		Now:     a.now,
 		Margin:  req.minTTL,
 		Force:   c.Bool("force"),
+		// Read to refuse a section clients would not read.
+		Config:        p.Files.Config,
+		ConfigDisplay: a.tilde(p.Files.Config),
 		Get: func(ctx context.Context) (creds.Credentials, error) {
 			r, err := req.get(ctx)
 			return r.Credentials, err
