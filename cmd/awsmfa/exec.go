@@ -11,6 +11,7 @@ import (
 	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/internal/child"
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/session"
 )
 
@@ -91,6 +92,8 @@ func (a *app) exec(c *cli.Context) error {
 			return err
 		}
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
+			ctx, cancel := wait.With(ctx, req.wait)
+			defer cancel()
 			r, err := serve.Get(ctx, req.plan)
 			return r.Credentials, err
 		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log), credserver.WithClock(a.now))
