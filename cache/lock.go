@@ -78,21 +78,23 @@ func LockFile(ctx context.Context, path string) (context.Context, func(), error)
 			break
 		}
 		holder := parseHolder(h.status())
+		// A person being asked is off the clock at once; the notice waits
+		// a second, so a short wait says nothing.
+		asking := holder.state == stateAsking && wait.OnPeople(ctx)
+		switch {
+		case asking && resume == nil:
+			resume = wait.Pause(ctx)
+		case !asking && resume != nil:
+			resume()
+			resume = nil
+		}
 		if time.Since(start) >= wait.Notice {
-			asking := holder.state == stateAsking && wait.OnPeople(ctx)
-			switch {
-			case asking && resume == nil:
-				resume = wait.Pause(ctx)
-			case !asking && resume != nil:
-				resume()
-				resume = nil
-			}
 			if msg := holder.who(); msg != said {
 				said = msg
 				if asking {
 					wait.Say(ctx, "waiting for %s; as long as it asks (Ctrl-C to stop)", msg)
 				} else {
-					wait.Say(ctx, "waiting for %s (up to %s)", msg, wait.Limit(ctx))
+					wait.Say(ctx, "waiting for %s; giving up after %s", msg, wait.Limit(ctx))
 				}
 			}
 		}

@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
@@ -12,11 +17,40 @@ import (
 	"github.com/awsmfa/awsmfa/internal/wait"
 )
 
-// sendOnce makes the SDK send a request once, with no retry: a request
-// that carries an MFA code. STS may have processed a request whose answer
-// was lost (a timeout, a dropped connection), and then the code is spent;
-// sending it again could only be refused, and hides what happened.
-func sendOnce(o *sts.Options) { o.RetryMaxAttempts = 1 }
+// sendOnce makes the SDK send a request that carries an MFA code once,
+// with no retry. STS may have processed a request whose answer was lost (a
+// timeout, a dropped connection, a 500), and then the code is spent;
+// sending it again could only be refused, and would hide what happened.
+// The one exception is a request STS refused unread because this
+// machine's clock is off: the SDK corrects its signing time and sends it
+// once more, as STS never looked at the code.
+func sendOnce(o *sts.Options) {
+	o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+		so.MaxAttempts = 2
+		so.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(refusedForClock)}
+		so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+		so.RateLimiter = ratelimit.None
+	})
+}
+
+// refusedForClock reports whether STS refused a request for its signing
+// time, before reading it.
+func refusedForClock(err error) aws.Ternary {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return aws.FalseTernary
+	}
+	msg := strings.ToLower(ae.ErrorMessage())
+	switch ae.ErrorCode() {
+	case "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture":
+		return aws.TrueTernary
+	case "SignatureDoesNotMatch", "InvalidSignatureException":
+		if strings.Contains(msg, "signature expired") || strings.Contains(msg, "signature not yet current") {
+			return aws.TrueTernary
+		}
+	}
+	return aws.FalseTernary
+}
 
 // AnswerLostError is an STS request carrying an MFA code that was sent but
 // never answered: STS may have accepted the code, so it counts as used.
