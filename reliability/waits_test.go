@@ -272,21 +272,21 @@ func TestLockWaitBounded(t *testing.T) {
 		{"hook", nil, []string{"env", "--hook", "--shell", "bash", "--", "dev"}, []string{"gave up after 5s", ".lock"}},
 		{"credential-process", []string{"AWSMFA_TIMEOUT=3s"}, []string{"credential-process", "dev"}, []string{"gave up after 3s (AWSMFA_TIMEOUT)", ".lock"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r, took := w.timed(tc.env, tc.args...)
-			t.Logf("took %v; stderr:\n%s", took, r.stderr)
-			if took > giveUpBound {
-				t.Errorf("took %v, want it to give up within its deadline (bound %v)", took, giveUpBound)
+		// One after the other, in the test itself: the world (and its
+		// run, which fails the test that made it) belongs to this test.
+		r, took := w.timed(tc.env, tc.args...)
+		t.Logf("%s took %v; stderr:\n%s", tc.name, took, r.stderr)
+		if took > giveUpBound {
+			t.Errorf("%s took %v, want it to give up within its deadline (bound %v)", tc.name, took, giveUpBound)
+		}
+		if r.exit == 0 || r.stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q; want a failure and nothing on stdout", tc.name, r.exit, r.stdout)
+		}
+		for _, want := range append([]string{asking}, tc.want...) {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%s: stderr does not say %q", tc.name, want)
 			}
-			if r.exit == 0 || r.stdout != "" {
-				t.Errorf("exit %d, stdout %q; want a failure and nothing on stdout", r.exit, r.stdout)
-			}
-			for _, want := range append([]string{asking}, tc.want...) {
-				if !strings.Contains(r.stderr, want) {
-					t.Errorf("stderr does not say %q", want)
-				}
-			}
-		})
+		}
 	}
 	if n := w.emu.Count("GetSessionToken"); n != 0 {
 		t.Errorf("STS saw %d GetSessionToken requests while the lock was held, want none", n)
