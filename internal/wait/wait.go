@@ -96,8 +96,10 @@ func With(parent context.Context, p Policy) (context.Context, context.CancelFunc
 		p.Limit = DefaultLimit
 	}
 	b := &budget{p: p, left: p.Limit, done: make(chan struct{})}
+	b.mu.Lock() // finish, from the timer, waits for b.timer to be set
 	b.started = time.Now()
 	b.timer = time.AfterFunc(p.Limit, func() { b.finish(context.DeadlineExceeded) })
+	b.mu.Unlock()
 	stop := context.AfterFunc(parent, func() { b.finish(parent.Err()) })
 	return &ctx{Context: parent, b: b}, func() {
 		stop()
