@@ -92,7 +92,7 @@ func LockFile(ctx context.Context, path string) (context.Context, func(), error)
 			if msg := holder.who(); msg != said {
 				said = msg
 				if asking {
-					wait.Say(ctx, "waiting for %s; as long as it asks (Ctrl-C to stop)", msg)
+					wait.Say(ctx, "waiting for %s, for as long as it asks (Ctrl-C to stop)", msg)
 				} else {
 					wait.Say(ctx, "waiting for %s; giving up after %s", msg, wait.Limit(ctx))
 				}

@@ -318,7 +318,7 @@ func TestLockWaitInteractive(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- waiter.Wait() }()
 
-	want := fmt.Sprintf("waiting for another awsmfa (pid %d), which is asking for an MFA code for %s; as long as it asks", holder.Process.Pid, stsemu.DemoSerial)
+	want := fmt.Sprintf("waiting for another awsmfa (pid %d), which is asking for an MFA code for %s, for as long as it asks", holder.Process.Pid, stsemu.DemoSerial)
 	said := func() string {
 		b, _ := os.ReadFile(errFile.Name())
 		return string(b)
