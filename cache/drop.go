@@ -14,7 +14,7 @@ func (s *Store) Drop(ctx context.Context, key, accessKeyID string) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	unlock, err := s.lock(ctx, key)
+	_, unlock, err := s.lock(ctx, key)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // Fetch returns a usable session for key, calling fetch at most once across
@@ -53,7 +51,7 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	}
 
 	waitStart := s.now()
-	unlock, err := s.lock(ctx, key)
+	ctx, unlock, err := s.lock(ctx, key)
 	if err != nil {
 		var why error
 		if ctx.Err() == nil && !errors.Is(err, ErrUnsafe) {
@@ -115,26 +113,10 @@ func (s *Store) fetchUnsaved(ctx context.Context, fetch func(context.Context) (S
 	return sess, false, &notSavedError{err: fmt.Errorf("cannot save session in %s: %w", s.dir, why)}
 }
 
-// lock takes the exclusive lock for key, polling until ctx is done.
-func (s *Store) lock(ctx context.Context, key string) (unlock func(), err error) {
-	p := s.dir + string(os.PathSeparator) + key + ".lock"
-	fl := flock.New(p, flock.SetFlag(lockFlags), flock.SetPermissions(0o600))
-	ok, err := fl.TryLockContext(ctx, lockPoll)
-	if err != nil {
-		fl.Close()
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("gave up waiting for the lock on %s (another awsmfa is refreshing this session, perhaps waiting for an MFA code): %w", p, ctx.Err())
-		}
-		if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
-			return nil, unsafef("refusing lock file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
-		}
-		return nil, fmt.Errorf("cannot lock %s: %v; check that the cache directory is writable", p, sysErr(err))
-	}
-	if !ok { // TryLockContext returns false only with an error; be safe
-		fl.Close()
-		return nil, fmt.Errorf("cannot lock %s", p)
-	}
-	return func() { fl.Unlock() }, nil
+// lock takes the exclusive lock for key (see LockFile), polling until ctx
+// is done. The context it returns carries the lock, for Asking.
+func (s *Store) lock(ctx context.Context, key string) (context.Context, func(), error) {
+	return LockFile(ctx, s.dir+string(os.PathSeparator)+key+".lock")
 }
 
 // openError turns a failed open of cache file p into ErrNotFound (absent),

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+
+	"github.com/gofrs/flock"
 )
 
 // checkModes says whether permission bits mean anything here. On Windows
@@ -17,6 +19,26 @@ const checkModes = false
 
 // lockFlags opens a lock file.
 const lockFlags = os.O_CREATE | os.O_RDWR
+
+// openLock refuses a lock file p that is a link or not a regular file, and
+// returns a lock on it. The holder's record is not kept on this system:
+// the locked file cannot be read by the waiters.
+func openLock(p string) (lockHandle, error) {
+	if fi, err := os.Lstat(p); err == nil {
+		if err := checkLock(p, fi); err != nil {
+			return nil, err
+		}
+	}
+	return &flockLock{fl: flock.New(p, flock.SetFlag(lockFlags), flock.SetPermissions(0o600))}, nil
+}
+
+// flockLock is a lock file held through github.com/gofrs/flock.
+type flockLock struct{ fl *flock.Flock }
+
+func (l *flockLock) try() (bool, error) { return l.fl.TryLock() }
+func (l *flockLock) status() string     { return "" }
+func (l *flockLock) record(string)      {}
+func (l *flockLock) release()           { l.fl.Unlock(); l.fl.Close() }
 
 // ownerOf is -1: owners are not checked on this system.
 func ownerOf(fs.FileInfo) int { return -1 }

@@ -124,8 +124,9 @@ func helper(mode string) int {
 }
 
 // world is one isolated user: a home with an AWS config naming profile
-// "dev" (GetSessionToken on the demo device, codes from the helper), a
-// cache directory, and an emulator of its own on 127.0.0.1.
+// "dev" (GetSessionToken on the demo device, codes from the helper) and
+// "admin" (a role minted from dev's MFA session), a cache directory, and
+// an emulator of its own on 127.0.0.1.
 type world struct {
 	t        *testing.T
 	dir      string
@@ -158,7 +159,9 @@ func newWorld(t *testing.T) *world {
 	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	config := fmt.Sprintf("[profile dev]\nmfa_serial = %s\nmfa_process = '%s'\n", stsemu.DemoSerial, self)
+	config := fmt.Sprintf("[profile dev]\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n\n"+
+		"[profile admin]\nsource_profile = dev\nrole_arn = arn:aws:iam::%[3]s:role/demo-admin\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n",
+		stsemu.DemoSerial, self, stsemu.DemoAccount)
 	credentials := fmt.Sprintf("[dev]\naws_access_key_id = %s\naws_secret_access_key = %s\n", stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
 	for name, text := range map[string]string{"config": config, "credentials": credentials} {
 		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(text), 0o600); err != nil {

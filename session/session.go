@@ -16,6 +16,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -279,6 +280,8 @@ func (g *Getter) load(key string) (cache.Session, bool, error) {
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
 func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code string) (cache.Session, error) {
+	ctx, cancel := wait.Ensure(ctx)
+	defer cancel()
 	watch := &skewWatch{base: g.transport(), now: g.now}
 	client := g.newClient(p.LongTerm, stsRegion(p.Region, p.MFASerial), watch)
 	g.log().Info("calling GetSessionToken", "device", p.MFASerial, "duration", p.SessionDuration, "access_key_id", p.LongTerm.AccessKeyID)
@@ -286,15 +289,19 @@ func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code stri
 		DurationSeconds: aws.Int32(int32(p.SessionDuration / time.Second)),
 		SerialNumber:    aws.String(p.MFASerial),
 		TokenCode:       aws.String(code),
-	})
+	}, sendOnce)
 	watch.warn(g.log())
 	if err != nil {
-		return cache.Session{}, describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv))
+		return cache.Session{}, stsFailure(ctx, err, "GetSessionToken", watch, true, func(err error) error {
+			return describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv))
+		})
 	}
 	return g.session(out.Credentials, "mfa "+p.MFASerial)
 }
 
 func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.Credentials, serial, code string) (cache.Session, error) {
+	ctx, cancel := wait.Ensure(ctx)
+	defer cancel()
 	watch := &skewWatch{base: g.transport(), now: g.now}
 	client := g.newClient(signer, stsRegion(p.Region, p.RoleARN, p.MFASerial), watch)
 	in := &sts.AssumeRoleInput{
@@ -305,11 +312,13 @@ func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.C
 	if p.ExternalID != "" {
 		in.ExternalId = aws.String(p.ExternalID)
 	}
+	var once []func(*sts.Options)
 	if serial != "" {
 		in.SerialNumber, in.TokenCode = aws.String(serial), aws.String(code)
+		once = append(once, sendOnce)
 	}
 	g.log().Info("calling AssumeRole", "role", p.RoleARN, "duration", p.RoleDuration, "with_code", serial != "", "access_key_id", signer.AccessKeyID)
-	out, err := client.AssumeRole(ctx, in)
+	out, err := client.AssumeRole(ctx, in, once...)
 	watch.warn(g.log())
 	if err != nil {
 		if signer.SessionToken != "" {
@@ -318,7 +327,9 @@ func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.C
 				return cache.Session{}, rej
 			}
 		}
-		return cache.Session{}, describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv))
+		return cache.Session{}, stsFailure(ctx, err, "AssumeRole", watch, serial != "", func(err error) error {
+			return describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv))
+		})
 	}
 	return g.session(out.Credentials, "role "+p.RoleARN)
 }

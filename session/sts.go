@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,12 +57,13 @@ func stsRegion(region string, arns ...string) string {
 
 // newClient builds an STS client signed with signer. It never reads the
 // environment's credential variables: those are usually the stale session
-// that is being replaced.
+// that is being replaced. Its HTTP client has no timeout of its own: the
+// command's deadline (package wait) is on the context of every call.
 func (g *Getter) newClient(signer creds.Credentials, region string, skew *skewWatch) *sts.Client {
 	opts := sts.Options{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider(signer.AccessKeyID, signer.SecretAccessKey, signer.SessionToken),
-		HTTPClient:  &http.Client{Transport: skew, Timeout: 30 * time.Second},
+		HTTPClient:  &http.Client{Transport: skew},
 		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = g.maxAttempts()
 			o.MaxBackoff = 5 * time.Second
@@ -84,7 +86,9 @@ func (g *Getter) maxAttempts() int {
 // skewWatch is an http.RoundTripper that remembers the Date header of the
 // last response, so the caller can warn about a wrong local clock. (The SDK
 // corrects its signatures for skew on its own; expiry times and TOTP codes
-// still depend on the clock being right.)
+// still depend on the clock being right.) It also remembers where the last
+// request went and whether it was sent whole: a request carrying an MFA
+// code that was sent but never answered may have spent the code.
 type skewWatch struct {
 	base http.RoundTripper
 	now  func() time.Time
@@ -92,9 +96,23 @@ type skewWatch struct {
 	mu   sync.Mutex
 	skew time.Duration
 	seen bool
+	url  string // scheme://host of the last request
+	sent bool   // a request was written whole
 }
 
 func (s *skewWatch) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.mu.Lock()
+	s.url = req.URL.Scheme + "://" + req.URL.Host
+	s.mu.Unlock()
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				s.mu.Lock()
+				s.sent = true
+				s.mu.Unlock()
+			}
+		},
+	}))
 	resp, err := s.base.RoundTrip(req)
 	if err == nil {
 		if d, perr := http.ParseTime(resp.Header.Get("Date")); perr == nil {

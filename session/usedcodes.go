@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/fsx"
 )
@@ -103,35 +101,46 @@ func codeHash(device, code string) string {
 func stepAt(t time.Time) int64 { return t.Unix() / int64(step/time.Second) }
 
 // withCode gets a code for device that STS has not accepted before, calls
-// send with it, and records it once send succeeds. Without g.Used it only
-// gets the code and sends it.
+// send with it, and records it once send succeeds, or once send was sent
+// and never answered (*AnswerLostError: STS may have taken the code).
+// Without g.Used it only gets the code and sends it. The time spent getting
+// the code is off the command's clock (gettingCode).
 func (g *Getter) withCode(ctx context.Context, device string, send func(code string) (cache.Session, error)) (cache.Session, error) {
 	src := g.codes()
 	if _, none := src.(NoCode); none || g.Used == nil {
+		done := gettingCode(ctx, device)
 		code, err := src.Code(ctx, device)
+		done()
 		if err != nil {
 			return cache.Session{}, err
 		}
 		return send(code)
 	}
 	u := g.Used
-	unlock, err := u.lock(ctx, u.Path+"-"+codeHash(device, "")[:16]+".lock")
+	ctx, unlock, err := u.lock(ctx, u.Path+"-"+codeHash(device, "")[:16]+".lock")
 	if err != nil {
 		return cache.Session{}, err
 	}
 	defer unlock()
+	done := gettingCode(ctx, device)
 	code, at, err := u.fresh(ctx, src, device, g.now)
+	done()
 	if err != nil {
 		return cache.Session{}, err
 	}
 	s, err := send(code)
-	if err != nil {
+	var lost *AnswerLostError
+	if err != nil && !errors.As(err, &lost) {
 		return s, err
 	}
-	if err := u.record(ctx, device, at, code); err != nil {
-		g.log().Warn(fmt.Sprintf("could not record the used MFA code, so the next run may not wait for a new one: %v", err))
+	// The command's deadline may have passed: recording has a short one
+	// of its own.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := u.record(rctx, device, at, code); rerr != nil {
+		g.log().Warn(fmt.Sprintf("could not record the used MFA code, so the next run may not wait for a new one: %v", rerr))
 	}
-	return s, nil
+	return s, err
 }
 
 // fresh asks src for a code that is not the last one STS accepted on
@@ -218,27 +227,21 @@ func (u *UsedCodes) notify(format string, args ...any) {
 	}
 }
 
-// lock takes the lock file at path, polling until it is free or ctx is
-// done.
-func (u *UsedCodes) lock(ctx context.Context, path string) (func(), error) {
+// lock takes the lock file at path (cache.LockFile: a private regular
+// file, and a waiter is told who holds it), polling until it is free or
+// ctx is done.
+func (u *UsedCodes) lock(ctx context.Context, path string) (context.Context, func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
+		return ctx, nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
 	}
-	fl := flock.New(path)
-	ok, err := fl.TryLockContext(ctx, 50*time.Millisecond)
-	if err != nil || !ok {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("stopped waiting for another awsmfa that is sending an MFA code: %w", ctx.Err())
-		}
-		if cache.Unwritable(filepath.Dir(path)) != nil {
-			// A read-only cache: no lock file can be made, and nothing
-			// can be recorded either. The new session is handed out
-			// unsaved, and that warning tells the user.
-			return func() {}, nil
-		}
-		return nil, fmt.Errorf("cannot lock %s: %v", path, err)
+	ctx, unlock, err := cache.LockFile(ctx, path)
+	if err != nil && ctx.Err() == nil && cache.Unwritable(filepath.Dir(path)) != nil {
+		// A read-only cache: no lock file can be made, and nothing can be
+		// recorded either. The new session is handed out unsaved, and that
+		// warning tells the user.
+		return ctx, func() {}, nil
 	}
-	return func() { fl.Unlock() }, nil
+	return ctx, unlock, err
 }
 
 // read returns the file's records; a missing or corrupt file is empty (a
@@ -278,7 +281,7 @@ func (u *UsedCodes) last(device string) (usedStep, bool, error) {
 // record notes that STS accepted code for device in step at. Records older
 // than a day are dropped: by then no code can be replayed.
 func (u *UsedCodes) record(ctx context.Context, device string, at int64, code string) error {
-	unlock, err := u.lock(ctx, u.Path+".lock")
+	_, unlock, err := u.lock(ctx, u.Path+".lock")
 	if err != nil {
 		return err
 	}

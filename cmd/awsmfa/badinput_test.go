@@ -146,12 +146,14 @@ func (w *world) snapshot() map[string]string {
 
 // unchanged reports how after differs from before, allowing only what a
 // failed attempt may leave: the private cache directory it created and the
-// empty lock file it took (removing lock files safely is racy). Every config,
-// credentials and session file must be exactly as it was.
+// empty lock file it took (removing lock files safely is racy), or the
+// modification time of a lock file it held (the holder records in it what
+// it does, for those that wait, and empties it when it lets go). Every
+// config, credentials and session file must be exactly as it was.
 func unchanged(before, after map[string]string) []string {
 	var diffs []string
 	for p, d := range before {
-		if after[p] != d {
+		if after[p] != d && !(strings.HasSuffix(p, ".lock") && sameButTime(d, after[p])) {
 			diffs = append(diffs, fmt.Sprintf("%s: %q -> %q", p, d, after[p]))
 		}
 	}
@@ -167,6 +169,16 @@ func unchanged(before, after map[string]string) []string {
 	}
 	sort.Strings(diffs)
 	return diffs
+}
+
+// sameButTime reports whether two snapshot descriptions differ at most in
+// their modification time.
+func sameButTime(a, b string) bool {
+	fa, fb := strings.Fields(a), strings.Fields(b)
+	if len(fa) != 4 || len(fb) != 4 {
+		return false
+	}
+	return fa[0] == fb[0] && fa[1] == fb[1] && fa[3] == fb[3]
 }
 
 // cacheFiles are the session files in the cache.

@@ -34,6 +34,9 @@ func (a *app) credentialProcess(c *cli.Context) error {
 	if !c.IsSet("min-ttl") && a.getenv("AWSMFA_MIN_TTL") == "" {
 		req.getter.MinTTL = 20 * time.Minute
 	}
+	// An SDK waits on this process: it does not wait on a person asking
+	// in another one beyond its deadline.
+	req.wait.OnPeople = false
 	res, err := req.get(c.Context)
 	if err != nil {
 		return err

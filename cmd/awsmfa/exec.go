@@ -11,6 +11,7 @@ import (
 	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/internal/child"
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/session"
 )
 
@@ -95,6 +96,8 @@ func (a *app) exec(c *cli.Context) error {
 			return err
 		}
 		srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
+			ctx, cancel := wait.With(ctx, req.wait)
+			defer cancel()
 			r, err := req.getWith(ctx, &serve)
 			return r.Credentials, err
 		}, credserver.WithRefreshMargin(req.minTTL), credserver.WithLogger(req.log), credserver.WithClock(a.now))

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
 )
@@ -35,6 +36,7 @@ func sessionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "long-term-suffix", Aliases: []string{"long-suffix"}, Usage: "`SUFFIX` of aws-mfa's long-term sections", Value: "long-term"},
 		&cli.StringFlag{Name: "short-term-suffix", Aliases: []string{"short-suffix"}, Usage: "`SUFFIX` of aws-mfa's short-term sections", Value: ""},
 		&cli.StringFlag{Name: "log-level", Usage: "debug, info, warn or error (secrets are never logged)", Value: "warn"},
+		&cli.StringFlag{Name: "timeout", Usage: "give up after `DURATION` waiting for STS or another awsmfa's lock; time spent typing a code does not count (env AWSMFA_TIMEOUT)", Value: wait.DefaultLimit.String()},
 	}
 }
 
@@ -45,6 +47,8 @@ type request struct {
 	getter *session.Getter
 	minTTL time.Duration
 	log    *slog.Logger
+	// wait bounds what get waits for: STS, and other processes' locks.
+	wait wait.Policy
 }
 
 // profileName returns the positional profile name or --profile, refusing
@@ -100,6 +104,37 @@ func (a *app) minTTL(c *cli.Context) (time.Duration, error) {
 	return d, nil
 }
 
+// waitPolicy reads --timeout, then AWSMFA_TIMEOUT: how long a command
+// waits for STS and for another awsmfa's lock. The prompt hook waits at
+// most wait.HookLimit (less if the setting says less), counts a wait on
+// another awsmfa that asks a person, and prints no hint (it backs off and
+// tries again by itself).
+func (a *app) waitPolicy(c *cli.Context, hook bool) (wait.Policy, error) {
+	v, src := c.String("timeout"), "--timeout"
+	if !c.IsSet("timeout") {
+		if e := a.getenv("AWSMFA_TIMEOUT"); e != "" {
+			v, src = e, "AWSMFA_TIMEOUT"
+		} else {
+			src = ""
+		}
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > 24*time.Hour {
+		if src == "" {
+			src = "--timeout"
+		}
+		return wait.Policy{}, fmt.Errorf("%s %q: give a duration such as 30s or 2m (more than 0, at most 24h)", src, v)
+	}
+	if hook {
+		if d >= wait.HookLimit {
+			d, src = wait.HookLimit, "the prompt hook's limit"
+		}
+		return wait.Policy{Limit: d, Source: src, Notify: a.stderr}, nil
+	}
+	hint := "to wait longer, use --timeout or AWSMFA_TIMEOUT (e.g. 2m)"
+	return wait.Policy{Limit: d, Source: src, Hint: hint, OnPeople: true, Notify: a.stderr}, nil
+}
+
 // cacheDir is $XDG_CACHE_HOME/awsmfa when that is an absolute path, else
 // awsmfa in the platform's cache directory, which (but on Windows) is in
 // the home directory. With HOME unset that would be /.cache/awsmfa, shared
@@ -147,6 +182,10 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
+	waits, err := a.waitPolicy(c, hook)
+	if err != nil {
+		return nil, err
+	}
 	name, err := profileName(c)
 	if err != nil {
 		return nil, err
@@ -188,6 +227,7 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 		plan:   plan,
 		minTTL: minTTL,
 		log:    log,
+		wait:   waits,
 		getter: &session.Getter{
 			Store:  store,
 			Codes:  codes,
@@ -261,9 +301,12 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 	return session.TTYPrompt{Label: plan.Name}, nil
 }
 
-// get carries the request out: from aws-mfa's short-term section while it
-// is good (shortterm_source.go), else through the getter.
+// get carries the request out, within the request's deadline: from
+// aws-mfa's short-term section while it is good (shortterm_source.go), else
+// through the getter.
 func (r *request) get(ctx context.Context) (session.Result, error) {
+	ctx, cancel := wait.With(ctx, r.wait)
+	defer cancel()
 	return r.getWith(ctx, r.getter)
 }
 

@@ -24,7 +24,8 @@ func (a *app) hookCommand() *cli.Command {
 It acts only in shells where 'awsmfa env' was evaluated, checks the expiry
 without starting a process, and runs awsmfa only when the session is due.
 AWSMFA_HOOK_MFA=prompt (default) lets it ask for a code on the terminal;
-warn only prints a line; off stays quiet. The prompt segment is in
+warn only prints a line; off stays quiet. A refresh waits at most 5s for
+STS or another awsmfa (typing a code does not count), then backs off. The prompt segment is in
 $AWSMFA_PROMPT (bash, zsh) or awsmfa_prompt (fish).`,
 		Action: a.hook,
 	}

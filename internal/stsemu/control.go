@@ -87,7 +87,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&fj); err != nil {
-			controlError(w, http.StatusBadRequest, fmt.Sprintf(`fault: %v; send {"kind":"latency|throttle|internal_error|drop","count":N,"delay":"2s"}`, err))
+			controlError(w, http.StatusBadRequest, fmt.Sprintf(`fault: %v; send {"kind":"latency|throttle|internal_error|drop|lose_answer","count":N,"delay":"2s"}`, err))
 			return
 		}
 		f := Fault{Kind: fj.Kind, Count: fj.Count}

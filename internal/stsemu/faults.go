@@ -21,6 +21,10 @@ const (
 	InternalError
 	// Drop closes the connection without any response.
 	Drop
+	// LoseAnswer processes the request as usual (an MFA code it carries is
+	// spent, a session is issued) and then closes the connection without
+	// the answer: a reply lost on the way back.
+	LoseAnswer
 )
 
 var faultNames = map[FaultKind]string{
@@ -28,6 +32,7 @@ var faultNames = map[FaultKind]string{
 	Throttle:      "throttle",
 	InternalError: "internal_error",
 	Drop:          "drop",
+	LoseAnswer:    "lose_answer",
 }
 
 // String returns the name used in the log and by the control endpoint.
@@ -46,7 +51,8 @@ func (k FaultKind) MarshalText() ([]byte, error) {
 	return []byte(k.String()), nil
 }
 
-// UnmarshalText decodes a name: latency, throttle, internal_error or drop.
+// UnmarshalText decodes a name: latency, throttle, internal_error, drop or
+// lose_answer.
 func (k *FaultKind) UnmarshalText(b []byte) error {
 	for kind, name := range faultNames {
 		if name == string(b) {
@@ -54,7 +60,7 @@ func (k *FaultKind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown fault kind %q: use latency, throttle, internal_error or drop", truncate(string(b), 32))
+	return fmt.Errorf("unknown fault kind %q: use latency, throttle, internal_error, drop or lose_answer", truncate(string(b), 32))
 }
 
 // Fault is a failure injected into the next Count AWS requests (control
@@ -70,7 +76,7 @@ type Fault struct {
 // next f.Count AWS requests get f, the ones after that the next fault.
 func (s *Server) InjectFault(f Fault) error {
 	if _, ok := faultNames[f.Kind]; !ok {
-		return fmt.Errorf("fault: unknown kind %d: use Latency, Throttle, InternalError or Drop", int(f.Kind))
+		return fmt.Errorf("fault: unknown kind %d: use Latency, Throttle, InternalError, Drop or LoseAnswer", int(f.Kind))
 	}
 	if f.Count < 1 {
 		return errors.New("fault: Count must be at least 1")

@@ -322,3 +322,26 @@ func TestCodeRFC6238(t *testing.T) {
 		t.Error("Code accepted a bad seed")
 	}
 }
+
+// TestLoseAnswerFault: the request is processed (its code is spent) and
+// the answer never arrives; sending the same code again is a replay.
+func TestLoseAnswerFault(t *testing.T) {
+	e := newEmulator(t)
+	if err := e.InjectFault(Fault{Kind: LoseAnswer, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.sts(demoKeys, noRetry)
+	code := e.code(t, 0)
+	in := &sts.GetSessionTokenInput{SerialNumber: aws.String(DemoSerial), TokenCode: aws.String(code)}
+	_, err := c.GetSessionToken(ctx, in)
+	var ae smithy.APIError
+	if err == nil || errors.As(err, &ae) {
+		t.Fatalf("got %v, want a connection closed without an answer", err)
+	}
+	_, err = c.GetSessionToken(ctx, in)
+	wantAPIError(t, err, "AccessDenied", msgInvalidCode)
+	log := e.Log()
+	if len(log) != 2 || log[0].Fault != "lose_answer" || log[0].Status != 200 || log[1].Fault != "" {
+		t.Errorf("log = %+v", log)
+	}
+}

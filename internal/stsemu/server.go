@@ -235,6 +235,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		out, aerr = act.handle(s, c, params, &e)
 	}
 	s.mu.Unlock()
+	if e.Fault == LoseAnswer.String() {
+		// Processed; the answer never reaches the client.
+		if aerr != nil {
+			e.Status, e.ErrorCode = aerr.status, aerr.code
+		}
+		s.record(&e)
+		dropConnection(w)
+		return
+	}
 	s.finish(w, &e, out, aerr, act.xmlns, requestID)
 }
 
@@ -268,6 +277,8 @@ func (s *Server) fault(w http.ResponseWriter, r *http.Request, e *Request, xmlns
 		e.Status = 0
 		s.record(e)
 		dropConnection(w)
+	case LoseAnswer:
+		return false // processed by the caller, which then drops the answer
 	}
 	return true
 }
