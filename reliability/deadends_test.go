@@ -17,25 +17,6 @@ import (
 // roleARN is the role profile "admin" assumes.
 const roleARN = "arn:aws:iam::123456789012:role/demo-admin"
 
-// addRole gives the world profile "admin": role demo-admin on dev's keys
-// and MFA device, for an hour, so awsmfa mints it from an MFA session
-// (GetSessionToken with a code, then AssumeRole signed with that session).
-func (w *world) addRole() {
-	w.t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(w.dir, "home", ".aws", "config"), os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := fmt.Fprintf(f, "\n[profile admin]\nsource_profile = dev\nrole_arn = %s\nmfa_serial = %s\nmfa_process = '%s'\n", roleARN, stsemu.DemoSerial, self); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
 // cachedKeys returns the access key ids of the cached sessions whose label
 // starts with prefix ("mfa " or "role "), sorted by file name.
 func (w *world) cachedKeys(prefix string) []string {
@@ -128,7 +109,6 @@ func TestRejectedMFASession(t *testing.T) {
 		t.Run(string(tc.how), func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
-			w.addRole()
 			rejected, oldRole := w.adminFirst()
 			w.expireRole()
 			w.nextCode()
@@ -194,7 +174,6 @@ func TestRejectedMFASession(t *testing.T) {
 func TestRejectedMFASessionDropped(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	w.addRole()
 	rejected, _ := w.adminFirst()
 	w.expireRole()
 	w.nextCode()
@@ -236,7 +215,6 @@ func atoi(t *testing.T, s string) int {
 func TestForceRoleOnMFA(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	w.addRole()
 	oldMFA, oldRole := w.adminFirst()
 	w.nextCode()
 	codes := len(w.codes())

@@ -56,7 +56,6 @@ func TestReadOnlyCache(t *testing.T) {
 	} {
 		t.Run("expired session "+tc.profile, func(t *testing.T) {
 			w := newWorld(t)
-			w.addRole()
 			old := keyID(t, w.run(nil, "env", "--shell", "bash", tc.profile).stdout)
 			w.expire()
 			w.nextCode()

@@ -44,14 +44,14 @@ func TestSTSFaults(t *testing.T) {
 			faults:  []stsemu.Fault{{Kind: stsemu.Throttle, Count: 3}},
 			env:     []string{"AWS_MAX_ATTEMPTS=4"},
 			calls:   1,
-			wantErr: []string{"throttling GetSessionToken", "try again"},
+			wantErr: []string{"throttling GetSessionToken", "not retried", "try again"},
 		},
 		{
 			name:    "a 500, code sent once",
 			profile: "dev",
 			faults:  []stsemu.Fault{{Kind: stsemu.InternalError, Count: 3}},
 			calls:   1,
-			wantErr: []string{"GetSessionToken", "InternalFailure"},
+			wantErr: []string{"GetSessionToken", "not retried", "InternalFailure"},
 		},
 		{
 			name:    "a dropped connection, code sent once",

@@ -293,7 +293,7 @@ func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code stri
 	watch.warn(g.log())
 	if err != nil {
 		return cache.Session{}, stsFailure(ctx, err, "GetSessionToken", watch, true, func(err error) error {
-			return describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv))
+			return describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv), true)
 		})
 	}
 	return g.session(out.Credentials, "mfa "+p.MFASerial)
@@ -328,7 +328,7 @@ func (g *Getter) assumeRole(ctx context.Context, p *profile.Plan, signer creds.C
 			}
 		}
 		return cache.Session{}, stsFailure(ctx, err, "AssumeRole", watch, serial != "", func(err error) error {
-			return describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv))
+			return describe(err, "AssumeRole", signer.AccessKeyID, Endpoint(g.getenv), serial != "")
 		})
 	}
 	return g.session(out.Credentials, "role "+p.RoleARN)

@@ -144,8 +144,14 @@ func (s *skewWatch) warn(log *slog.Logger) {
 }
 
 // describe turns an STS failure into a message that says what to do.
-// action is the STS action, signer names the keys that signed the call.
-func describe(err error, action, signer, endpoint string) error {
+// action is the STS action, signer names the keys that signed the call;
+// once is true for a request that carried an MFA code, which is sent once
+// and never retried (sendOnce).
+func describe(err error, action, signer, endpoint string, once bool) error {
+	retried := "even after retries"
+	if once {
+		retried = "and a request with an MFA code is not retried"
+	}
 	if errors.Is(err, context.Canceled) {
 		return ErrCancelled
 	}
@@ -171,9 +177,9 @@ func describe(err error, action, signer, endpoint string) error {
 		case code == "ExpiredToken":
 			return fmt.Errorf("%s says the credentials that signed %s have expired (%s)\nsync the clock (e.g. timedatectl set-ntp true) and try again", where, action, code)
 		case code == "Throttling" || code == "ThrottlingException" || code == "RequestLimitExceeded":
-			return fmt.Errorf("%s is throttling %s and kept doing so after retries (%s)\nwait a minute and try again", where, action, code)
+			return fmt.Errorf("%s is throttling %s, %s (%s)\nwait a minute and try again", where, action, retried, code)
 		case code == "InternalFailure" || code == "InternalError" || code == "ServiceUnavailable" || code == "ServiceFailure":
-			return fmt.Errorf("%s kept failing %s, even after retries (%s)\nthis is on AWS's side: try again in a minute", where, action, code)
+			return fmt.Errorf("%s failed %s, %s (%s)\nthis is on AWS's side: try again in a minute", where, action, retried, code)
 		case code == "ValidationError":
 			return fmt.Errorf("%s rejected %s: %s", where, action, msg)
 		case code == "AccessDenied":
@@ -185,7 +191,7 @@ func describe(err error, action, signer, endpoint string) error {
 	var ne net.Error
 	var oe *net.OpError
 	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "connection") {
-		return fmt.Errorf("cannot reach %s for %s, even after retries: %v\ncheck the network, a proxy, or AWS_ENDPOINT_URL_STS", where, action, rootCause(err))
+		return fmt.Errorf("cannot reach %s for %s, %s: %v\ncheck the network, a proxy, or AWS_ENDPOINT_URL_STS", where, action, retried, rootCause(err))
 	}
 	return fmt.Errorf("%s: %s failed: %v", where, action, rootCause(err))
 }

@@ -229,12 +229,12 @@ func TestBadInput(t *testing.T) {
 		}, args: []string{"env", "dev", "--code", "$BAD_CODE"}, want: `STS rejected the MFA code.*\n.*next code`, status: 1},
 		{name: "STS refuses connections", setup: func(w *world) {
 			w.env["AWS_ENDPOINT_URL_STS"] = closedPort()
-		}, args: []string{"env", "dev", "--code", "123456"}, want: `cannot reach STS at http://127\.0\.0\.1:[0-9]+ for GetSessionToken, even after retries`, status: 1},
+		}, args: []string{"env", "dev", "--code", "123456"}, want: `cannot reach STS at http://127\.0\.0\.1:[0-9]+ for GetSessionToken, and a request with an MFA code is not retried`, status: 1},
 		{name: "throttling that does not clear", setup: func(w *world) {
 			if err := w.emu.InjectFault(stsemu.Fault{Kind: stsemu.Throttle, Count: 100}); err != nil {
 				t.Fatal(err)
 			}
-		}, args: []string{"env", "dev", "--code", "123456"}, want: `throttling GetSessionToken.*after retries.*\n.*wait a minute`, status: 1},
+		}, args: []string{"env", "dev", "--code", "123456"}, want: `throttling GetSessionToken.*not retried.*\n.*wait a minute`, status: 1},
 		{name: "cache file mode 0644", setup: func(w *world) {
 			w.prime()
 			for _, f := range w.cacheFiles() {
