@@ -43,7 +43,6 @@
 //     (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION).
 //   - Every response carries a Date header from the emulator clock, as
 //     AWS's do; the SDK corrects its clock skew from it.
-//
 //   - The sign-in service's federation endpoint, at /federation:
 //     Action=getSigninToken takes Session={"sessionId","sessionKey",
 //     "sessionToken"} and an optional SessionDuration (900 to 43200 s, at
