@@ -75,7 +75,7 @@ func (a *app) login(c *cli.Context) error {
 	if duration == 0 {
 		// The console session ends with the role session, as far as
 		// AWS's limits allow.
-		duration = res.Credentials.TTL(a.now()).Truncate(time.Second)
+		duration = res.Credentials.TTL(a.now()).Truncate(time.Minute)
 		duration = min(max(duration, console.MinSessionDuration), maxConsole)
 	}
 	ctx, cancel := wait.With(c.Context, req.wait)

@@ -40,6 +40,7 @@ type signin struct {
 // serveFederation answers /federation and the console page.
 func (s *Server) serveFederation(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Date", s.Now().Format(http.TimeFormat))
 	if r.URL.Path == consolePath {
 		s.serveConsole(w, r)
 		return
