@@ -3,8 +3,9 @@ package console
 import (
 	"errors"
 	"fmt"
-	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -12,8 +13,9 @@ import (
 
 // EnvBrowser is the variable naming the browser command, as many command
 // line tools honour it: a list of commands separated by ':' (';' on
-// Windows), each tried in turn; "%s" in a command is replaced by the URL,
-// else the URL is its last argument.
+// Windows), each tried in turn; a command is words separated by spaces
+// (no quoting), and "%s" in a word is replaced by the URL, else the URL is
+// its last argument.
 const EnvBrowser = "BROWSER"
 
 // Opener opens a URL in a web browser.
@@ -23,9 +25,9 @@ type Opener struct {
 	// GOOS picks the platform's opener when EnvBrowser is unset; "" is
 	// runtime.GOOS.
 	GOOS string
-	// Output receives the browser command's own output (never stdout,
-	// which is for eval).
-	Output io.Writer
+	// Env is the browser command's environment, whose PATH finds it; nil
+	// is awsmfa's own.
+	Env []string
 	// Wait is how long Open waits for the command to exit before leaving
 	// it running (it may be the browser itself); zero is 10 s.
 	Wait time.Duration
@@ -71,6 +73,29 @@ func (o Opener) commands(u string) [][]string {
 	}
 }
 
+// lookPath finds name in the PATH of o.Env (of awsmfa when o.Env is nil).
+func (o Opener) lookPath(name string) (string, error) {
+	if o.Env == nil || strings.ContainsRune(name, '/') || strings.ContainsRune(name, filepath.Separator) || runtime.GOOS == "windows" {
+		return exec.LookPath(name)
+	}
+	path := ""
+	for _, kv := range o.Env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			path = v
+		}
+	}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" || !filepath.IsAbs(dir) {
+			continue // a relative PATH entry is not searched for a browser
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", exec.ErrNotFound
+}
+
 func (o Opener) goos() string {
 	if o.GOOS != "" {
 		return o.GOOS
@@ -97,8 +122,16 @@ func (o Opener) Open(u string) error {
 		if name == u || strings.Contains(name, u) {
 			name = "the browser command"
 		}
-		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Stdout, cmd.Stderr = o.Output, o.Output
+		path, err := o.lookPath(argv[0])
+		if err != nil {
+			tried = append(tried, name)
+			continue
+		}
+		cmd := exec.Command(path, argv[1:]...)
+		cmd.Env = o.Env
+		// The command's output goes nowhere: launchers such as xdg-open
+		// repeat the URL they were given in their messages.
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, nil, nil
 		if err := cmd.Start(); err != nil {
 			tried = append(tried, name)
 			continue

@@ -228,8 +228,7 @@ func TestOpenRunsBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	const u = "http://127.0.0.1:1/federation?Action=login&SigninToken=secret-token"
-	var out strings.Builder
-	o := Opener{Getenv: env(map[string]string{EnvBrowser: "/no/such/browser:" + script}), Output: &out}
+	o := Opener{Getenv: env(map[string]string{EnvBrowser: "/no/such/browser:" + script})}
 	if err := o.Open(u); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +237,7 @@ func TestOpenRunsBrowser(t *testing.T) {
 		t.Fatalf("the browser got %q (%v), want the URL", got, err)
 	}
 
-	o = Opener{Getenv: env(map[string]string{EnvBrowser: "/no/such/browser"}), Output: &out}
+	o = Opener{Getenv: env(map[string]string{EnvBrowser: "/no/such/browser"})}
 	err = o.Open(u)
 	if err == nil || strings.Contains(err.Error(), "secret-token") || !strings.Contains(err.Error(), "tried /no/such/browser") {
 		t.Fatalf("Open with no browser: %v; want an error naming the command and not the URL", err)

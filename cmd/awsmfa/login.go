@@ -103,7 +103,7 @@ func (a *app) login(c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(a.stderr, "awsmfa: opening the console as %s in your browser (the sign-in link works for 15 minutes; the console session lasts %s)\n", plan.RoleARN, span(duration))
-	opener := console.Opener{Getenv: a.getenv, Output: a.stderr}
+	opener := console.Opener{Getenv: a.getenv, Env: a.environ()}
 	if err := opener.Open(u); err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
