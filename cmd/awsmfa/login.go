@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/console"
+	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 )
@@ -93,7 +95,7 @@ func (a *app) login(c *cli.Context) error {
 			return wait.Timeout(ctx, "the AWS sign-in service")
 		}
 		if errors.Is(err, console.ErrRefused) {
-			return fmt.Errorf("login: %w for %s\nthe session may have been revoked or have expired; run: awsmfa login %s --force", err, plan.Name, plan.Name)
+			return fmt.Errorf("login: %w for %s\nthe session may have been revoked or have expired; run: %s", err, plan.Name, a.loginAgain(plan.Name))
 		}
 		return fmt.Errorf("login: %w", err)
 	}
@@ -108,6 +110,17 @@ func (a *app) login(c *cli.Context) error {
 		return fmt.Errorf("login: %w", err)
 	}
 	return nil
+}
+
+// loginAgain is the command that signs in to profile with a new session.
+// The name comes from a config file: it is quoted for the user's shell,
+// and put after -- when it starts with a dash.
+func (a *app) loginAgain(profile string) string {
+	arg := exporter.Quote(exporter.Detect(a.getenv("SHELL")), profile)
+	if strings.HasPrefix(profile, "-") {
+		arg = "-- " + arg
+	}
+	return "awsmfa login --force " + arg
 }
 
 // consoleMax is the longest console session the plan's role session may

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/awsmfa/awsmfa/internal/stsemu"
 )
 
 // loginConfig adds to demoConfig a role in a partition with no console
@@ -183,5 +185,31 @@ func TestLoginDebugHasNoSecrets(t *testing.T) {
 				t.Errorf("%v: a secret (%.4s…) appears on stderr:\n%s", args, s, stderr)
 			}
 		}
+	}
+}
+
+// TestLoginRefusedHint: when the sign-in service refuses a cached role
+// session, the error says what to run, with the profile name (from a
+// config file) quoted for the user's shell.
+func TestLoginRefusedHint(t *testing.T) {
+	const name = "it's $(touch pwned)"
+	w := newWorld(t, demoConfig+"\n[profile \""+name+"\"]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/demo-admin\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\n", demoCredentials)
+	w.env["AWS_ENDPOINT_URL_SIGNIN"] = w.env["AWS_ENDPOINT_URL_STS"]
+	status, stdout, stderr := w.run("env", "--shell", "bash", "--code", w.code(), "--", name)
+	if status != 0 {
+		t.Fatal(stderr)
+	}
+	m := regexp.MustCompile(`(?m)^export AWS_ACCESS_KEY_ID='(ASIA[A-Z0-9]+)'$`).FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("no access key id in %q", stdout)
+	}
+	if err := w.emu.Invalidate(m[1], stsemu.Revoke); err != nil {
+		t.Fatal(err)
+	}
+	status, stdout, stderr = w.run("login", "--stdout", "--", name)
+	want := "awsmfa: login: the AWS sign-in service refused the role session (HTTP 400 Bad Request) for " + name +
+		"\n  the session may have been revoked or have expired; run: awsmfa login --force 'it'\\''s $(touch pwned)'\n"
+	if status == 0 || stdout != "" || stderr != want {
+		t.Fatalf("status %d, stdout %q, stderr\n%s\nwant\n%s", status, stdout, stderr, want)
 	}
 }
