@@ -9,8 +9,10 @@
 // serve prints the emulator's URL (http://127.0.0.1:PORT) as the first line
 // on stdout and serves until SIGINT or SIGTERM. It refuses any address that
 // is not loopback. Point clients at it with AWS_ENDPOINT_URL_STS and
-// AWS_ENDPOINT_URL_IAM (or --endpoint-url); its control endpoints are under
-// URL/_emu/ (log, counters, time, code, advance, fault, reset).
+// AWS_ENDPOINT_URL_IAM (or --endpoint-url), and awsmfa login with
+// AWS_ENDPOINT_URL_SIGNIN (the federation endpoint is URL/federation); its
+// control endpoints are under URL/_emu/ (log, counters, time, code,
+// advance, fault, reset).
 //
 // code prints the current TOTP code of a seed by the wall clock, or of a
 // device by a running emulator's clock (which tests may have advanced).

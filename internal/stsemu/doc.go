@@ -43,6 +43,17 @@
 //     (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION).
 //   - Every response carries a Date header from the emulator clock, as
 //     AWS's do; the SDK corrects its clock skew from it.
+//   - The sign-in service's federation endpoint, at /federation:
+//     Action=getSigninToken takes Session={"sessionId","sessionKey",
+//     "sessionToken"} and an optional SessionDuration (900 to 43200 s, at
+//     most 3600 for a role session minted with temporary credentials) and
+//     answers {"SigninToken": ...} for a role session it issued that has
+//     not expired; anything else (unknown, wrong secret or token,
+//     long-term keys, expired, a GetSessionToken session) is HTTP 400.
+//     The token is valid 15 minutes. Action=login with SigninToken and an
+//     https Destination sets a cookie and redirects to /federation/console,
+//     a page that names the signed-in assumed-role ARN in
+//     <span id="arn">; without a valid console session it is HTTP 403.
 //
 // Not emulated: other actions (InvalidAction), presigned (query-string)
 // signatures, SigV4a, IAM permission policies, session policies and tags.

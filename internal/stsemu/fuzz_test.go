@@ -39,6 +39,9 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("POST", "/", "application/x-www-form-urlencoded", "", []byte("Action=GetSessionToken&DurationSeconds=900&Version=2011-06-15"), uint8(fuzzSignSTS))
 	f.Add("POST", "/", "application/x-www-form-urlencoded", "", []byte("Action=ListMFADevices&Version=2010-05-08"), uint8(fuzzSignIAM))
 	f.Add("GET", "/_emu/log", "", "", []byte(nil), uint8(fuzzAsIs))
+	f.Add("GET", `/federation?Action=getSigninToken&SessionDuration=900&Session={"sessionId":"ASIA","sessionKey":"k","sessionToken":"t"}`, "", "", []byte(nil), uint8(fuzzAsIs))
+	f.Add("POST", "/federation", "application/x-www-form-urlencoded", "", []byte("Action=login&SigninToken=x&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F"), uint8(fuzzAsIs))
+	f.Add("GET", "/federation/console", "", "Cookie: awsmfa-emu-console=x", []byte(nil), uint8(fuzzAsIs))
 	f.Add("POST", "/_emu/fault", "application/json", "", []byte(`{"kind":"throttle","count":1}`), uint8(fuzzRemote))
 	f.Add("POST", "/", "application/x-www-form-urlencoded",
 		"Authorization: AWS4-HMAC-SHA256 Credential=AKIAEMULATORDEMO0001/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=00\nX-Amz-Date: 20260101T000000Z",
@@ -111,6 +114,16 @@ func FuzzServeHTTP(f *testing.F) {
 			t.Fatalf("response contains the demo secret key: %s", out)
 		}
 		if strings.HasPrefix(u.Path, controlPrefix) {
+			return
+		}
+		if u.Path == federationPath || u.Path == consolePath {
+			// The sign-in service answers JSON, redirects and plain text,
+			// not the query protocol's XML.
+			switch w.Code {
+			case http.StatusOK, http.StatusFound, http.StatusBadRequest, http.StatusForbidden, http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge:
+			default:
+				t.Fatalf("federation endpoint answered HTTP %d: %q", w.Code, out)
+			}
 			return
 		}
 		if w.Code != http.StatusOK {

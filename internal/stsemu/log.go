@@ -10,9 +10,11 @@ import (
 type Request struct {
 	// Time is the emulator clock when the response was sent.
 	Time time.Time `json:"time"`
-	// Action is the query Action parameter (GetSessionToken, AssumeRole, ...).
+	// Action is the query Action parameter (GetSessionToken, AssumeRole,
+	// ...), or the federation endpoint's (getSigninToken, login).
 	Action string `json:"action"`
-	// AccessKeyID is the key id named in the signature, valid or not.
+	// AccessKeyID is the key id named in the signature, valid or not (for
+	// getSigninToken, the Session's sessionId).
 	AccessKeyID string `json:"access_key_id,omitempty"`
 	// SerialNumber is the MFA device the request named, if any.
 	SerialNumber string `json:"serial_number,omitempty"`
@@ -27,7 +29,11 @@ type Request struct {
 	// Status is the HTTP status sent; 0 when no response was sent (a
 	// dropped connection, or a client that gave up during added latency).
 	Status int `json:"status"`
-	// ErrorCode is the AWS error code returned, empty on success.
+	// ErrorCode is the AWS error code returned, empty on success. The
+	// federation endpoint answers errors in plain text with no code; its
+	// entries carry a code of the emulator's own (InvalidSession,
+	// ExpiredSession, NotRoleSession, InvalidSessionDuration,
+	// InvalidSigninToken, ...).
 	ErrorCode string `json:"error_code,omitempty"`
 	// Fault names the injected fault applied to this request, if any.
 	Fault string `json:"fault,omitempty"`

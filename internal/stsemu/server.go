@@ -37,6 +37,10 @@ type Server struct {
 	faults  []Fault
 	log     []Request
 	counts  map[string]int
+	// signins are the sign-in tokens issued by getSigninToken, consoles
+	// the console sessions started with them (federation.go).
+	signins  map[string]*signin
+	consoles map[string]*signin
 }
 
 type user struct {
@@ -62,6 +66,7 @@ type cred struct {
 	role      string // role name, for AssumeRole sessions
 	session   string // role session name
 	mfa       bool   // MFA-authenticated (aws:MultiFactorAuthPresent)
+	chained   bool   // a role session minted with temporary credentials
 	temporary bool
 	denied    bool // every action but GetCallerIdentity is denied (Invalidate)
 }
@@ -90,6 +95,9 @@ func New(state State, opts ...Option) *Server {
 		roles:   map[string]Role{},
 		clock:   time.Now,
 		counts:  map[string]int{},
+
+		signins:  map[string]*signin{},
+		consoles: map[string]*signin{},
 	}
 	for _, u := range state.Users {
 		uu := &user{name: u.Name}
@@ -177,6 +185,10 @@ var actions = map[string]action{
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
+		return
+	}
+	if r.URL.Path == federationPath || r.URL.Path == consolePath {
+		s.serveFederation(w, r)
 		return
 	}
 	requestID := newRequestID()

@@ -167,7 +167,7 @@ func (s *Server) assumeRole(c *cred, p url.Values, e *Request) (any, *apiError) 
 		return nil, errValidation(msgRoleMaxSession)
 	}
 	now := s.now()
-	nc := s.issue(cred{role: role.Name, session: name, mfa: mfa}, now, duration)
+	nc := s.issue(cred{role: role.Name, session: name, mfa: mfa, chained: c.temporary}, now, duration)
 	e.DurationSeconds = duration
 	return &assumeRoleResponse{
 		Xmlns:       stsXMLNS,
