@@ -30,37 +30,40 @@ type processKeys struct {
 func (g *Getter) runKeys(ctx context.Context, p *profile.Plan) (creds.Credentials, error) {
 	ctx, cancel := wait.Ensure(ctx)
 	defer cancel()
-	who := fmt.Sprintf("the credential_process of profile %q", p.KeysFrom)
-	hint := "\nfix the command, or run it yourself to see what it does: " + p.KeysProcess
+	// Each failure is one line, naming the profile and the command; the
+	// command's own stderr is above it.
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("profile %q: credential_process %s: %s", p.KeysFrom, fmt.Sprintf(format, args...), p.KeysProcess)
+	}
 	g.log().Info("running credential_process for the long-term keys", "profile", p.KeysFrom)
 	out, err := runCommand(ctx, p.KeysProcess, nil, g.Stderr)
 	if ctx.Err() != nil {
 		if wait.Expired(ctx) {
-			return creds.Credentials{}, wait.Timeout(ctx, who+" to print the keys")
+			return creds.Credentials{}, wait.Timeout(ctx, fmt.Sprintf("the credential_process of profile %q to print the keys", p.KeysFrom))
 		}
 		return creds.Credentials{}, ErrCancelled
 	}
 	if err != nil {
-		return creds.Credentials{}, fmt.Errorf("%s %v%s", who, err, hint)
+		return creds.Credentials{}, fail("%v", err)
 	}
 	var k processKeys
 	if err := json.Unmarshal(out, &k); err != nil {
-		return creds.Credentials{}, fmt.Errorf("%s printed no JSON credentials (the AWS CLI's credential_process format)%s", who, hint)
+		return creds.Credentials{}, fail("printed no JSON credentials (the AWS CLI's credential_process format)")
 	}
 	switch {
 	case k.Version != 1:
-		return creds.Credentials{}, fmt.Errorf("%s printed Version %d; credential_process output must have \"Version\": 1%s", who, k.Version, hint)
+		return creds.Credentials{}, fail("printed Version %d, not 1", k.Version)
 	case strings.TrimSpace(k.AccessKeyID) == "" || strings.TrimSpace(k.SecretAccessKey) == "":
-		return creds.Credentials{}, fmt.Errorf("%s printed no AccessKeyId or no SecretAccessKey%s", who, hint)
+		return creds.Credentials{}, fail("printed no AccessKeyId or no SecretAccessKey")
 	}
 	c := creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey, SessionToken: k.SessionToken}
 	if k.Expiration != "" {
 		exp, err := time.Parse(time.RFC3339, k.Expiration)
 		if err != nil {
-			return creds.Credentials{}, fmt.Errorf("%s printed an Expiration that is not an RFC 3339 time%s", who, hint)
+			return creds.Credentials{}, fail("printed an Expiration that is not an RFC 3339 time")
 		}
 		if !exp.After(g.now()) {
-			return creds.Credentials{}, fmt.Errorf("%s printed keys that expired at %s%s", who, exp.UTC().Format(time.RFC3339), hint)
+			return creds.Credentials{}, fail("printed keys that expired at %s", exp.UTC().Format(time.RFC3339))
 		}
 		c.Expiration = exp.UTC()
 	}
