@@ -468,8 +468,10 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 	}
 
 	// The keys: the profile's own, or those at the end of its
-	// source_profile chain. A role_arn on a profile along the chain would be
-	// role chaining, which awsmfa does not do.
+	// source_profile chain (keys, or a credential_process that prints
+	// them). A role profile whose source has a role too is a role chain,
+	// resolved before this (resolveChain); a role_arn met further down is
+	// an error.
 	keys := v
 	ownKeys := v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
 	if source.set() && (in.role.set() || !ownKeys) && !(source.value == name && keySource(v)) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -11,6 +12,11 @@ import (
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 )
+
+// EnvInKeysProcess is set, to the profile's name, in the environment of a
+// credential_process that awsmfa runs for long-term keys; an awsmfa that
+// finds it set refuses to run another.
+const EnvInKeysProcess = "AWSMFA_IN_CREDENTIAL_PROCESS"
 
 // processKeys is the output of a credential_process, as the AWS CLI reads
 // it.
@@ -20,6 +26,19 @@ type processKeys struct {
 	SecretAccessKey string
 	SessionToken    string
 	Expiration      string
+}
+
+// nestedKeys refuses a plan whose keys come from a credential_process when
+// this awsmfa runs inside one: the command is awsmfa again (directly or
+// not), and the two would wait on each other's cache lock until the
+// deadline.
+func (g *Getter) nestedKeys(p *profile.Plan) error {
+	outer := g.getenv(EnvInKeysProcess)
+	if outer == "" || p.KeysProcess == "" {
+		return nil
+	}
+	return fmt.Errorf("profile %q: awsmfa runs inside the credential_process of profile %q and would need one again: %s\n"+
+		"give the keys' profile a command that prints the long-term keys themselves", p.KeysFrom, outer, p.KeysProcess)
 }
 
 // runKeys runs p's credential_process and checks what it prints: Version
@@ -36,7 +55,7 @@ func (g *Getter) runKeys(ctx context.Context, p *profile.Plan) (creds.Credential
 		return fmt.Errorf("profile %q: credential_process %s: %s", p.KeysFrom, fmt.Sprintf(format, args...), p.KeysProcess)
 	}
 	g.log().Info("running credential_process for the long-term keys", "profile", p.KeysFrom)
-	out, err := runCommand(ctx, p.KeysProcess, nil, g.Stderr)
+	out, err := runCommand(ctx, p.KeysProcess, append(os.Environ(), EnvInKeysProcess+"="+p.KeysFrom), g.Stderr)
 	if ctx.Err() != nil {
 		if wait.Expired(ctx) {
 			return creds.Credentials{}, wait.Timeout(ctx, fmt.Sprintf("the credential_process of profile %q to print the keys", p.KeysFrom))

@@ -127,6 +127,9 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 // get is Get, returning with an error matching cache.ErrNotSaved (and the
 // session) when a new session could not be cached.
 func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool, error) {
+	if err := g.nestedKeys(p); err != nil {
+		return cache.Session{}, false, err
+	}
 	lt := &longTerm{g: g, p: p}
 	if len(p.Chain) > 0 {
 		return g.hop(ctx, p, lt, len(p.Chain), g.MinTTL, g.Force)
