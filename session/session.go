@@ -159,6 +159,9 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
 			// The keys first: a command that fails spends no code.
 			signer, err := lt.get(ctx)
+			if err == nil {
+				err = temporaryCap(p, signer)
+			}
 			if err != nil {
 				return cache.Session{}, err
 			}
@@ -170,6 +173,9 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 	case profile.Role:
 		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
 			signer, err := lt.get(ctx)
+			if err == nil {
+				err = temporaryCap(p, signer)
+			}
 			if err != nil {
 				return cache.Session{}, err
 			}
@@ -276,6 +282,21 @@ func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, lt *longTerm, 
 			return g.getSessionToken(ctx, p, signer, code)
 		})
 	})
+}
+
+// temporaryCap refuses, before any code is asked for, a role session of
+// more than an hour to be assumed with temporary keys (a credential_process
+// that prints a session token): AWS caps such a session at one hour.
+func temporaryCap(p *profile.Plan, signer creds.Credentials) error {
+	if signer.SessionToken == "" || p.RoleDuration <= time.Hour {
+		return nil
+	}
+	name := p.Name
+	if p.RoleProfile != "" {
+		name = p.RoleProfile // the first role of a chain
+	}
+	return fmt.Errorf("the credential_process of profile %q printed temporary keys (with a SessionToken), and AWS caps a role session assumed with them at 3600 s; profile %q asks for %d s\n"+
+		"set duration_seconds to 3600 or less, or have the command print the long-term keys", p.KeysFrom, name, p.RoleDuration/time.Second)
 }
 
 // usable reports whether the cache holds a session under key with more
