@@ -68,7 +68,12 @@ func (g *Getter) assumeHop(ctx context.Context, p *profile.Plan, h profile.Hop, 
 	hp := *p
 	hp.RoleARN, hp.ExternalID, hp.RoleSessionName, hp.RoleDuration = h.RoleARN, h.ExternalID, h.RoleSessionName, h.Duration
 	g.log().Info("assuming the next role of the chain", "profile", h.Profile, "role", h.RoleARN, "signer", signer.AccessKeyID)
-	return g.assumeRole(ctx, &hp, signer, "", "")
+	s, err := g.assumeRole(ctx, &hp, signer, "", "")
+	if err != nil && !errors.Is(err, ErrCancelled) {
+		// Say which role of the chain failed.
+		err = fmt.Errorf("role %s of profile %q (chained): %w", h.RoleARN, h.Profile, err)
+	}
+	return s, err
 }
 
 // longTerm gets a plan's long-term keys at most once per Get: the plan's
