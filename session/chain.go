@@ -30,7 +30,9 @@ func (g *Getter) hop(ctx context.Context, p *profile.Plan, lt *longTerm, n int, 
 	h := p.Chain[n-1]
 	var upNotSaved error
 	s, cached, err := g.cached(ctx, keys.Hops[n], margin, force, func(ctx context.Context) (cache.Session, error) {
-		up, upCached, err := g.hop(ctx, p, lt, n-1, mintMargin, force)
+		// force renews this role's session only; the sessions before it
+		// follow --force.
+		up, upCached, err := g.hop(ctx, p, lt, n-1, mintMargin, g.Force)
 		if errors.Is(err, cache.ErrNotSaved) {
 			upNotSaved, err = err, nil
 		}
@@ -39,7 +41,16 @@ func (g *Getter) hop(ctx context.Context, p *profile.Plan, lt *longTerm, n int, 
 		}
 		s, err := g.assumeHop(ctx, p, h, up.Credentials)
 		var rej *RejectedSessionError
-		if !errors.As(err, &rej) || !upCached {
+		if !errors.As(err, &rej) {
+			return s, err
+		}
+		upName := p.RoleProfile
+		if n > 1 {
+			upName = p.Chain[n-2].Profile
+		}
+		rej.Session = fmt.Sprintf("the cached role session of profile %q", upName)
+		if !upCached {
+			rej.Session, rej.New = fmt.Sprintf("the new role session of profile %q", upName), true
 			return s, err
 		}
 		g.log().Warn(fmt.Sprintf("%v; dropped it from the cache, getting it again to assume %s", rej, h.RoleARN))
@@ -54,7 +65,11 @@ func (g *Getter) hop(ctx context.Context, p *profile.Plan, lt *longTerm, n int, 
 		if err != nil {
 			return cache.Session{}, err
 		}
-		return g.assumeHop(ctx, p, h, up.Credentials)
+		s, err = g.assumeHop(ctx, p, h, up.Credentials)
+		if errors.As(err, &rej) {
+			rej.Session, rej.New = fmt.Sprintf("the new role session of profile %q", upName), true
+		}
+		return s, err
 	})
 	if err == nil && upNotSaved != nil {
 		err = upNotSaved

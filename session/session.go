@@ -138,7 +138,7 @@ func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool,
 }
 
 // first gets the session of p's STS path (the first role of a chain),
-// served from the cache while more than margin is left.
+// served from the cache while more than margin is left and force is false.
 func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margin time.Duration, force bool) (cache.Session, bool, error) {
 	keys := g.Keys(p)
 	switch p.Path {
@@ -147,7 +147,9 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 	case profile.ChainedRole:
 		var mfaNotSaved error
 		s, cached, err := g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
-			s, notSaved, err := g.chainedRole(ctx, p, lt, keys.MFA, force)
+			// force renews this session only; the MFA session follows
+			// --force.
+			s, notSaved, err := g.chainedRole(ctx, p, lt, keys.MFA, g.Force)
 			mfaNotSaved = notSaved
 			return s, err
 		})
