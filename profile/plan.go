@@ -112,8 +112,11 @@ type Plan struct {
 	// LongTerm holds AccessKeyID and SecretAccessKey only.
 	LongTerm creds.Credentials
 
-	MFASerial       string // device ARN or hardware serial; "" for Role
-	RoleARN         string // "" for SessionToken
+	MFASerial string // device ARN or hardware serial; "" for Role
+	// RoleARN is the role Path assumes: "" for SessionToken; for a role
+	// chain, its first role (TargetRole is the last). ExternalID,
+	// RoleSessionName and RoleDuration are this role's too.
+	RoleARN         string
 	ExternalID      string
 	RoleSessionName string // set whenever RoleARN is
 	Region          string // "" when no file names one
