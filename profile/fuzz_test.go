@@ -21,6 +21,9 @@ func FuzzResolve(f *testing.F) {
 	f.Add("[profile dev]\nrole_arn = "+role+"\nsource_profile = base\nmfa_serial = "+device+"\nregion = eu-west-1\n", baseCreds, "dev")
 	f.Add("[default]\nregion = us-east-1\n[profile base]\nmfa_serial = "+device+"\n[profile dev]\nrole_arn = "+role+"\nsource_profile = base\nduration_seconds = 7200\n", baseCreds, "dev")
 	f.Add("[profile a]\nrole_arn = "+role+"\nsource_profile = b\n[profile b]\nsource_profile = a\n", "", "a")
+	f.Add("[profile a]\nrole_arn = "+role+"\nsource_profile = b\n[profile b]\nrole_arn = "+role2+"\nsource_profile = base\nmfa_serial = "+device+"\n", baseCreds, "a")
+	f.Add("[profile a]\nrole_arn = "+role+"\nsource_profile = b\n[profile b]\nrole_arn = "+role2+"\nsource_profile = a\n", baseCreds, "a")
+	f.Add("[profile k]\ncredential_process = pass aws\n[profile dev]\nsource_profile = k\nmfa_serial = "+device+"\n", "", "dev")
 	f.Add("[DEFAULT]\nregion = d\n[profile \"my team\"]\ns3 =\n  max = 1\nmfa_serial = GAHT12345678\n", "[my team]\naws_access_key_id = A\naws_secret_access_key = B\n", "my team")
 	f.Add("\uFEFF[profile dev]\r\n\trole_arn: "+role+"\r\n", "[dev]\naws_session_token = t\n", "dev")
 	for _, c := range dialectCases {
@@ -96,8 +99,22 @@ func checkMessage(t *testing.T, err error) {
 func checkPlan(t *testing.T, p *Plan) {
 	t.Helper()
 	fail := func(format string, args ...any) { t.Fatalf("plan %+v: "+format, append([]any{p}, args...)...) }
-	if p.LongTerm.AccessKeyID == "" || p.LongTerm.SecretAccessKey == "" || p.LongTerm.SessionToken != "" {
+	keyOrigin := "aws_access_key_id"
+	if p.KeysProcess != "" {
+		keyOrigin = "credential_process"
+		if p.LongTerm != (Plan{}).LongTerm {
+			fail("keys beside a credential_process")
+		}
+	} else if p.LongTerm.AccessKeyID == "" || p.LongTerm.SecretAccessKey == "" || p.LongTerm.SessionToken != "" {
 		fail("long-term keys incomplete")
+	}
+	if len(p.Chain) > 0 && (p.RoleARN == "" || p.RoleProfile == "" || len(p.Chain) >= MaxChainedRoles) {
+		fail("bad role chain")
+	}
+	for _, h := range p.Chain {
+		if checkRoleARN(h.RoleARN) != "" || checkSessionName(h.RoleSessionName) != "" || h.Duration < minRole || h.Duration > maxChained {
+			fail("bad hop %+v", h)
+		}
 	}
 	if p.MFASerial != "" && checkMFASerial(p.MFASerial) != "" {
 		fail("invalid MFA serial")
@@ -126,7 +143,7 @@ func checkPlan(t *testing.T, p *Plan) {
 	default:
 		fail("no path")
 	}
-	for _, k := range []string{"profile", "aws_access_key_id", "duration"} {
+	for _, k := range []string{"profile", keyOrigin, "duration"} {
 		if _, ok := p.Origins[k]; !ok {
 			fail("no origin for %s", k)
 		}

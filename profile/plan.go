@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
@@ -111,12 +112,27 @@ type Plan struct {
 	// LongTerm holds AccessKeyID and SecretAccessKey only.
 	LongTerm creds.Credentials
 
-	MFASerial       string // device ARN or hardware serial; "" for Role
-	RoleARN         string // "" for SessionToken
+	MFASerial string // device ARN or hardware serial; "" for Role
+	// RoleARN is the role Path assumes: "" for SessionToken; for a role
+	// chain, its first role (TargetRole is the last). ExternalID,
+	// RoleSessionName and RoleDuration are this role's too.
+	RoleARN         string
 	ExternalID      string
 	RoleSessionName string // set whenever RoleARN is
 	Region          string // "" when no file names one
 	MFAProcess      string // command that prints a code, run by session
+	// KeysProcess is the credential_process command of the profile in
+	// KeysFrom when that profile holds no keys of its own: session runs it
+	// for the keys only when it has to call STS. LongTerm is then empty.
+	KeysProcess string
+
+	// RoleProfile is the profile that names RoleARN when the plan is a role
+	// chain; "" otherwise.
+	RoleProfile string
+	// Chain holds the further roles of a role chain, in order: each is
+	// assumed with the session of the role before it (RoleARN's session
+	// for the first). Empty when the profile is no chain.
+	Chain []Hop
 
 	// SessionDuration is the GetSessionToken duration (SessionToken and
 	// ChainedRole paths); zero otherwise.
@@ -139,6 +155,43 @@ type Plan struct {
 	Origins map[string]Origin
 }
 
+// MaxChainedRoles is how many roles a chain may have, first role included.
+const MaxChainedRoles = 5
+
+// Hop is one role of a role chain after the first: an AssumeRole signed
+// with the session of the role before it, with no code. AWS caps such a
+// session at one hour.
+type Hop struct {
+	Profile         string // the profile that names the role
+	RoleARN         string
+	ExternalID      string
+	RoleSessionName string
+	Duration        time.Duration
+	// Origins holds where role_arn, external_id, role_session_name and
+	// duration came from.
+	Origins map[string]Origin
+}
+
+// TargetRole is the role whose session the plan gets: the last role of a
+// chain, else RoleARN.
+func (p *Plan) TargetRole() string {
+	if n := len(p.Chain); n > 0 {
+		return p.Chain[n-1].RoleARN
+	}
+	return p.RoleARN
+}
+
+// TargetDuration is the duration of the session the plan gets.
+func (p *Plan) TargetDuration() time.Duration {
+	switch {
+	case len(p.Chain) > 0:
+		return p.Chain[len(p.Chain)-1].Duration
+	case p.Path == SessionToken:
+		return p.SessionDuration
+	}
+	return p.RoleDuration
+}
+
 // Describe says in one sentence which STS path the plan takes and why.
 func (p *Plan) Describe() string {
 	switch p.Path {
@@ -157,6 +210,37 @@ func (p *Plan) Describe() string {
 			human(p.RoleDuration))
 	}
 	return p.Path.String()
+}
+
+// DescribeChain says how a role chain is assumed; "" when the plan is no
+// chain.
+func (p *Plan) DescribeChain() string {
+	if len(p.Chain) == 0 {
+		return ""
+	}
+	names := []string{p.RoleProfile}
+	for _, h := range p.Chain {
+		names = append(names, h.Profile)
+	}
+	return fmt.Sprintf("role chain %s: the first role as above, then each further role assumed with the session of the one before it, no code; "+
+		"AWS caps a chained role session at %s whatever the role allows", strings.Join(names, " → "), human(maxChained))
+}
+
+// DescribeKeys says where the long-term keys come from when a command
+// supplies them; "" otherwise.
+func (p *Plan) DescribeKeys() string {
+	if p.KeysProcess == "" {
+		return ""
+	}
+	s := fmt.Sprintf("the long-term keys come from the credential_process of [%s], run only when STS must be called (never on a cache hit), "+
+		"so the cache is keyed by that profile and command, not by the keys it prints", p.KeysFrom)
+	switch p.Path {
+	case SessionToken:
+		s += "; if it prints keys with a session token, GetSessionToken cannot use them and the command fails: give the profile a role_arn"
+	case ChainedRole:
+		s += "; if it prints keys with a session token, GetSessionToken cannot use them, so the role is assumed with them directly, with the code"
+	}
+	return s
 }
 
 // human shows a duration the way people write it: "12h", "1h30m", "15m",
@@ -196,6 +280,7 @@ func (p *Plan) Settings() []Setting {
 	}
 	add("profile", p.Name)
 	add("aws_access_key_id", p.LongTerm.AccessKeyID+" (in ["+p.KeysFrom+"])")
+	add("credential_process", p.KeysProcess+" (in ["+p.KeysFrom+"])")
 	add("mfa_serial", p.MFASerial)
 	add("mfa_process", p.MFAProcess)
 	add("role_arn", p.RoleARN)

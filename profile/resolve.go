@@ -77,6 +77,10 @@ type world struct {
 	cfg, cred *file
 	longSfx   string // "" for none
 	shortSfx  string // "" for none
+	// chainBase is set while resolving the first role of a role chain:
+	// the flags and variables for the role and its duration are then the
+	// last role's, not this one's.
+	chainBase bool
 }
 
 // load reads the files. stream is for Resolve, which reads a handful of
@@ -225,6 +229,10 @@ var foreign = [...]string{"credential_process", "credential_source", "sso_sessio
 
 func (w *world) checkForeign(v *view, asked string) error {
 	for _, k := range foreign {
+		if k == "credential_process" && (v.name != asked || v.has("mfa_serial") || v.has("role_arn")) {
+			// The source of the long-term keys, to which awsmfa adds MFA.
+			continue
+		}
 		s, err := v.get(k)
 		if err != nil {
 			return err
@@ -373,6 +381,7 @@ type inputs struct {
 	externalID, rsn      setting
 	duration, sessionDur setting
 	region, mfaProcess   setting
+	process              setting // credential_process of keysFrom
 }
 
 func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
@@ -382,6 +391,15 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 	}
 	if layout == 0 {
 		return nil, w.unknown(name)
+	}
+	if layout == Config && !w.chainBase {
+		chain, err := w.roleChain(name, v)
+		if err != nil {
+			return nil, err
+		}
+		if len(chain) > 1 {
+			return w.resolveChain(chain, nameOrigin)
+		}
 	}
 	var in inputs
 	if layout == AWSMFA {
@@ -450,11 +468,13 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 	}
 
 	// The keys: the profile's own, or those at the end of its
-	// source_profile chain. A role_arn on a profile along the chain would be
-	// role chaining, which awsmfa does not do.
+	// source_profile chain (keys, or a credential_process that prints
+	// them). A role profile whose source has a role too is a role chain,
+	// resolved before this (resolveChain); a role_arn met further down is
+	// an error.
 	keys := v
 	ownKeys := v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
-	if source.set() && (in.role.set() || !ownKeys) {
+	if source.set() && (in.role.set() || !ownKeys) && !(source.value == name && keySource(v)) {
 		chain := []string{name}
 		cur, via := source.value, source
 		for {
@@ -482,7 +502,11 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 			if r, err = next.get("role_arn"); err != nil {
 				return in, err
 			} else if r.set() {
-				return in, errorf("profile %q: its source profile %q has a role_arn too (%s): that is role chaining, which awsmfa does not do\npoint source_profile at the profile that holds the long-term keys",
+				// A role profile whose source has a role is a chain
+				// (roleChain); this is a profile without a role of its own
+				// whose source has one, or a role deeper down the chain.
+				return in, errorf("profile %q: its source profile %q has a role_arn (%s), but the profile before it in the chain has none\n"+
+					"give every profile of a role chain a role_arn, or point source_profile at the profile that holds the long-term keys",
 					name, cur, w.where(r.origin))
 			}
 			// aws-vault style: the MFA device (and how to get a code) may
@@ -494,7 +518,7 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 			}
 			chain = append(chain, cur)
 			keys = next
-			if ownKeysOf(next) {
+			if keySource(next) {
 				break
 			}
 			var s setting
@@ -516,6 +540,11 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 	if in.token, err = keys.get("aws_session_token"); err != nil {
 		return in, err
 	}
+	if !ownKeysOf(keys) {
+		if in.process, err = keys.get("credential_process"); err != nil {
+			return in, err
+		}
+	}
 	in.keysFrom = keys.name
 	if !in.region.set() {
 		in.region, err = w.defaultRegion()
@@ -525,6 +554,12 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 
 func ownKeysOf(v *view) bool {
 	return v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
+}
+
+// keySource reports whether v holds long-term keys or a command that
+// prints them.
+func keySource(v *view) bool {
+	return ownKeysOf(v) || v.has("credential_process")
 }
 
 // defaultRegion is the region of [default] in the config file.
@@ -607,6 +642,11 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 // keys checks and sets the long-term key pair.
 func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
+	if in.process.set() {
+		p.KeysProcess = in.process.value
+		p.Origins["credential_process"] = in.process.origin
+		return nil
+	}
 	if in.token.set() {
 		return errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
 			section, w.where(in.token.origin), w.longTermHint(name, layout, in), commandArg(name))
@@ -659,6 +699,9 @@ func (w *world) pick(flag, flagName, env string, file setting) setting {
 func (w *world) finish(p *Plan, in inputs) error {
 	device := w.pick(w.opt.Device, "--device", EnvDevice, in.device)
 	role := w.pick(w.opt.AssumeRole, "--assume-role", EnvAssumeRole, in.role)
+	if w.chainBase {
+		role = in.role
+	}
 
 	if !device.set() && !role.set() {
 		return errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
@@ -693,7 +736,11 @@ func (w *world) finish(p *Plan, in inputs) error {
 		}
 		durFlag = strconv.FormatInt(int64(w.opt.Duration/time.Second), 10)
 	}
-	dur, err := w.seconds(w.pick(durFlag, "--duration", EnvDuration, in.duration))
+	durSetting := w.pick(durFlag, "--duration", EnvDuration, in.duration)
+	if w.chainBase {
+		durSetting = in.duration
+	}
+	dur, err := w.seconds(durSetting)
 	if err != nil {
 		return err
 	}

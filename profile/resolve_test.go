@@ -642,11 +642,38 @@ func TestResolveErrors(t *testing.T) {
 			want:        []string{"source_profile loop: a → b → c → a (~/.aws/config:7)", "make the chain end"},
 		},
 		{
-			name:        "role chaining is refused",
+			name:        "role chain with the MFA device on a later role",
 			config:      roleProfile("") + "[profile base]\nrole_arn = " + role2 + "\nsource_profile = root\n",
 			credentials: "[root]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = " + secret + "\n",
 			opt:         Options{Profile: "dev"},
-			want:        []string{`its source profile "base" has a role_arn too (~/.aws/config:6): that is role chaining`},
+			want:        []string{`profile "dev" sets mfa_serial (~/.aws/config:4), but it is a later role of the chain base → dev`, "put mfa_serial on [profile base]"},
+		},
+		{
+			name:   "role chain loop",
+			config: "[profile a]\nrole_arn = " + role + "\nsource_profile = b\n[profile b]\nrole_arn = " + role2 + "\nsource_profile = a\n", credentials: baseCreds,
+			opt:  Options{Profile: "a"},
+			want: []string{"role chain loop: a → b → a (source_profile at ~/.aws/config:6)"},
+		},
+		{
+			name: "role chain of six roles",
+			config: "[profile r1]\nrole_arn = " + role + "\nsource_profile = r2\n[profile r2]\nrole_arn = " + role + "\nsource_profile = r3\n" +
+				"[profile r3]\nrole_arn = " + role + "\nsource_profile = r4\n[profile r4]\nrole_arn = " + role + "\nsource_profile = r5\n" +
+				"[profile r5]\nrole_arn = " + role + "\nsource_profile = r6\n[profile r6]\nrole_arn = " + role + "\nsource_profile = base\n",
+			credentials: baseCreds,
+			opt:         Options{Profile: "r1"},
+			want:        []string{"role chain r1 → r2 → r3 → r4 → r5 → r6 … has more than 5 roles", "shorten the chain"},
+		},
+		{
+			name:   "role chain asked for more than an hour",
+			config: "[profile prod]\nrole_arn = " + role2 + "\nsource_profile = jump\n[profile jump]\nrole_arn = " + role + "\nsource_profile = base\nmfa_serial = " + device + "\n", credentials: baseCreds,
+			opt:  Options{Profile: "prod", Duration: 2 * time.Hour},
+			want: []string{"duration 7200 s (flag --duration) is too long for role " + role2 + ` of profile "prod": AWS caps a chained role session (jump → prod) at 3600 s (1h)`},
+		},
+		{
+			name:   "role chain with an hour and a half in the file",
+			config: "[profile prod]\nrole_arn = " + role2 + "\nsource_profile = jump\nduration_seconds = 5400\n[profile jump]\nrole_arn = " + role + "\nsource_profile = base\n", credentials: baseCreds,
+			opt:  Options{Profile: "prod"},
+			want: []string{"duration 5400 s (~/.aws/config:4) is too long"},
 		},
 		{
 			name:   "source profile that does not exist",

@@ -51,26 +51,38 @@ func firstLine(ctx context.Context, command, what string, env []string, stderr i
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
 	if env == nil {
 		env = os.Environ()
 	}
-	cmd.Env = append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial)
+	out, err := runCommand(ctx, command, append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial), stderr)
+	if ctx.Err() == context.DeadlineExceeded {
+		return "", fmt.Errorf("did not print %s within %s", what, timeout)
+	}
+	if err != nil {
+		return "", err
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	return line, nil
+}
+
+// runCommand runs command through sh -c with env (nil: the current
+// environment) until it exits or ctx is done, and returns its stdout. Its
+// error reads after the command's name: "failed (exit status 1)", "could
+// not run: ..."; when ctx is done the caller says why from ctx.Err().
+func runCommand(ctx context.Context, command string, env []string, stderr io.Writer) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
+	cmd.Env = env
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = stderr
 	cmd.WaitDelay = time.Second
 	err := cmd.Run()
-	if ctx.Err() == context.DeadlineExceeded {
-		return "", fmt.Errorf("did not print %s within %s", what, timeout)
-	}
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return "", fmt.Errorf("failed (%s)", ee.ProcessState)
+			return nil, fmt.Errorf("failed (%s)", ee.ProcessState)
 		}
-		return "", fmt.Errorf("could not run: %v", err)
+		return nil, fmt.Errorf("could not run: %v", err)
 	}
-	line, _, _ := strings.Cut(out.String(), "\n")
-	return line, nil
+	return out.Bytes(), nil
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // RejectedSessionError means STS turned away a request signed with an MFA
-// session (GetSessionToken credentials) awsmfa holds: the session expired
+// session (GetSessionToken credentials), or a role session of a chain,
+// that awsmfa holds: the session expired
 // early by STS's clock, STS no longer knows it, or a policy denies it.
 // Get drops such a session from the cache and gets a new one, once; this
 // error reaches the caller only when the new session is turned away too.
@@ -30,6 +31,9 @@ type RejectedSessionError struct {
 	// New is true when the session had just been made for this request,
 	// with a new code, rather than taken from the cache.
 	New bool
+	// Session names the session when it is no MFA session: a role chain's
+	// cached role session ("the cached role session of profile \"jump\"").
+	Session string
 }
 
 func (e *RejectedSessionError) Error() string {
@@ -39,6 +43,9 @@ func (e *RejectedSessionError) Error() string {
 	}
 	if e.Device != "" {
 		what += " of " + e.Device
+	}
+	if e.Session != "" {
+		what = e.Session
 	}
 	msg := fmt.Sprintf("%s rejected %s (%s) for %s: %s", e.Where, what, e.AccessKeyID, e.Action, e.Reason())
 	if e.New {

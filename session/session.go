@@ -51,6 +51,9 @@ type Getter struct {
 	// Used remembers the time step of each code STS accepted, so no code
 	// is sent twice on one device (usedcodes.go); nil applies no rule.
 	Used *UsedCodes
+	// Stderr receives the stderr of a credential_process that supplies
+	// the long-term keys; nil discards it.
+	Stderr io.Writer
 }
 
 // Result is what Get returns.
@@ -124,14 +127,29 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 // get is Get, returning with an error matching cache.ErrNotSaved (and the
 // session) when a new session could not be cached.
 func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool, error) {
+	if err := g.nestedKeys(p); err != nil {
+		return cache.Session{}, false, err
+	}
+	lt := &longTerm{g: g, p: p}
+	if len(p.Chain) > 0 {
+		return g.hop(ctx, p, lt, len(p.Chain), g.MinTTL, g.Force)
+	}
+	return g.first(ctx, p, lt, g.MinTTL, g.Force)
+}
+
+// first gets the session of p's STS path (the first role of a chain),
+// served from the cache while more than margin is left and force is false.
+func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margin time.Duration, force bool) (cache.Session, bool, error) {
 	keys := g.Keys(p)
 	switch p.Path {
 	case profile.SessionToken:
-		return g.mfaSession(ctx, p, g.MinTTL, g.Force)
+		return g.mfaSession(ctx, p, lt, margin, force)
 	case profile.ChainedRole:
 		var mfaNotSaved error
-		s, cached, err := g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
-			s, notSaved, err := g.chainedRole(ctx, p, keys.MFA)
+		s, cached, err := g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
+			// force renews this session only; the MFA session follows
+			// --force.
+			s, notSaved, err := g.chainedRole(ctx, p, lt, keys.MFA, g.Force)
 			mfaNotSaved = notSaved
 			return s, err
 		})
@@ -140,15 +158,30 @@ func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool,
 		}
 		return s, cached, err
 	case profile.RoleWithMFA:
-		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
+			// The keys first: a command that fails spends no code.
+			signer, err := lt.get(ctx)
+			if err == nil {
+				err = temporaryCap(p, signer)
+			}
+			if err != nil {
+				return cache.Session{}, err
+			}
 			// withCode applies the used-step rule (usedcodes.go).
 			return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
-				return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
+				return g.assumeRole(ctx, p, signer, p.MFASerial, code)
 			})
 		})
 	case profile.Role:
-		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
-			return g.assumeRole(ctx, p, p.LongTerm, "", "")
+		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
+			signer, err := lt.get(ctx)
+			if err == nil {
+				err = temporaryCap(p, signer)
+			}
+			if err != nil {
+				return cache.Session{}, err
+			}
+			return g.assumeRole(ctx, p, signer, "", "")
 		})
 	}
 	return cache.Session{}, false, fmt.Errorf("profile %s: no STS path chosen (internal error; please report it)", p.Name)
@@ -162,8 +195,24 @@ func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool,
 // clock, was revoked, or a policy now denies it), waiting will not mend
 // it: it is dropped from the cache, with a warning naming it and why, and
 // a new MFA session is got (with a new code) to mint the role session.
-func (g *Getter) chainedRole(ctx context.Context, p *profile.Plan, mfaKey string) (s cache.Session, notSaved, err error) {
-	mfa, cached, err := g.mfaSession(ctx, p, mintMargin, g.Force)
+func (g *Getter) chainedRole(ctx context.Context, p *profile.Plan, lt *longTerm, mfaKey string, force bool) (s cache.Session, notSaved, err error) {
+	if p.KeysProcess != "" && !g.usable(mfaKey, mintMargin, force) {
+		// The MFA session must be got: the command's keys are needed
+		// now, and keys that carry a session token cannot call
+		// GetSessionToken. The role is then assumed with them directly.
+		signer, err := lt.get(ctx)
+		if err != nil {
+			return cache.Session{}, nil, err
+		}
+		if signer.SessionToken != "" {
+			g.log().Info("the credential_process keys carry a session token, which GetSessionToken refuses: assuming the role with them and the code", "role", p.RoleARN)
+			s, err := g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
+				return g.assumeRole(ctx, p, signer, p.MFASerial, code)
+			})
+			return s, nil, err
+		}
+	}
+	mfa, cached, err := g.mfaSession(ctx, p, lt, mintMargin, force)
 	if errors.Is(err, cache.ErrNotSaved) {
 		notSaved, err = err, nil
 	}
@@ -186,7 +235,7 @@ func (g *Getter) chainedRole(ctx context.Context, p *profile.Plan, mfaKey string
 		// The forced fetch below replaces it anyway when it can.
 		g.log().Debug("could not drop the rejected MFA session", "error", err)
 	}
-	mfa, _, err = g.mfaSession(ctx, p, mintMargin, true)
+	mfa, _, err = g.mfaSession(ctx, p, lt, mintMargin, true)
 	notSaved = nil
 	if errors.Is(err, cache.ErrNotSaved) {
 		notSaved, err = err, nil
@@ -219,13 +268,47 @@ func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, f
 
 // mfaSession returns the GetSessionToken session of p's device, asking for
 // a code only when the cache has none with more than margin left.
-func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, margin time.Duration, force bool) (cache.Session, bool, error) {
+func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, lt *longTerm, margin time.Duration, force bool) (cache.Session, bool, error) {
 	return g.cached(ctx, g.Keys(p).MFA, margin, force, func(ctx context.Context) (cache.Session, error) {
+		// The keys first: a command that fails spends no code.
+		signer, err := lt.get(ctx)
+		if err != nil {
+			return cache.Session{}, err
+		}
+		if signer.SessionToken != "" {
+			return cache.Session{}, fmt.Errorf("the credential_process of profile %q printed temporary keys (with a SessionToken), and GetSessionToken cannot be called with them\n"+
+				"give profile %q a role_arn to assume with them and the code, or have the command print the long-term keys", p.KeysFrom, p.Name)
+		}
 		// withCode applies the used-step rule (usedcodes.go).
 		return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
-			return g.getSessionToken(ctx, p, code)
+			return g.getSessionToken(ctx, p, signer, code)
 		})
 	})
+}
+
+// temporaryCap refuses, before any code is asked for, a role session of
+// more than an hour to be assumed with temporary keys (a credential_process
+// that prints a session token): AWS caps such a session at one hour.
+func temporaryCap(p *profile.Plan, signer creds.Credentials) error {
+	if signer.SessionToken == "" || p.RoleDuration <= time.Hour {
+		return nil
+	}
+	name := p.Name
+	if p.RoleProfile != "" {
+		name = p.RoleProfile // the first role of a chain
+	}
+	return fmt.Errorf("the credential_process of profile %q printed temporary keys (with a SessionToken), and AWS caps a role session assumed with them at 3600 s; profile %q asks for %d s\n"+
+		"set duration_seconds to 3600 or less, or have the command print the long-term keys", p.KeysFrom, name, p.RoleDuration/time.Second)
+}
+
+// usable reports whether the cache holds a session under key with more
+// than margin left that Get would serve (force serves none).
+func (g *Getter) usable(key string, margin time.Duration, force bool) bool {
+	if force {
+		return false
+	}
+	s, found, err := g.load(key)
+	return err == nil && found && s.Usable(g.now(), margin)
 }
 
 // Keys are the cache keys of a plan's sessions.
@@ -236,14 +319,36 @@ type Keys struct {
 	// session is or is minted from: equal to Session on the SessionToken
 	// path, "" on the paths that have none (RoleWithMFA, Role).
 	MFA string
+	// Hops are the keys of a role chain's sessions, the first role's
+	// first; each includes the key of the one before it. The last is
+	// Session. Without a chain it is just Session.
+	Hops []string
 }
 
 // Keys returns the cache keys Get uses for p: the one place they are made,
 // so list, clear and explain find exactly the sessions Get keeps.
+//
+// Keys from a credential_process are keyed by the profile that runs it and
+// its command, not by the access key it prints: the command runs only on a
+// cache miss.
 func (g *Getter) Keys(p *profile.Plan) Keys {
-	mfa := cache.Key("mfa-session", Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial, secs(p.SessionDuration))
+	k := g.firstKeys(p)
+	k.Hops = []string{k.Session}
+	for _, h := range p.Chain {
+		k.Session = cache.Key("role-chain", Endpoint(g.getenv), k.Session, h.RoleARN, h.ExternalID, h.RoleSessionName, secs(h.Duration))
+		k.Hops = append(k.Hops, k.Session)
+	}
+	return k
+}
+
+func (g *Getter) firstKeys(p *profile.Plan) Keys {
+	id := p.LongTerm.AccessKeyID
+	if p.KeysProcess != "" {
+		id = "credential_process [" + p.KeysFrom + "] " + p.KeysProcess
+	}
+	mfa := cache.Key("mfa-session", Endpoint(g.getenv), id, p.MFASerial, secs(p.SessionDuration))
 	role := func(how string) string {
-		return cache.Key("role-session", how, Endpoint(g.getenv), p.LongTerm.AccessKeyID, p.MFASerial,
+		return cache.Key("role-session", how, Endpoint(g.getenv), id, p.MFASerial,
 			p.RoleARN, p.ExternalID, p.RoleSessionName, secs(p.RoleDuration), secs(p.SessionDuration))
 	}
 	switch p.Path {
@@ -279,12 +384,12 @@ func (g *Getter) load(key string) (cache.Session, bool, error) {
 
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
-func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code string) (cache.Session, error) {
+func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, signer creds.Credentials, code string) (cache.Session, error) {
 	ctx, cancel := wait.Ensure(ctx)
 	defer cancel()
 	watch := &skewWatch{base: g.transport(), now: g.now}
-	client := g.newClient(p.LongTerm, stsRegion(p.Region, p.MFASerial), watch)
-	g.log().Info("calling GetSessionToken", "device", p.MFASerial, "duration", p.SessionDuration, "access_key_id", p.LongTerm.AccessKeyID)
+	client := g.newClient(signer, stsRegion(p.Region, p.MFASerial), watch)
+	g.log().Info("calling GetSessionToken", "device", p.MFASerial, "duration", p.SessionDuration, "access_key_id", signer.AccessKeyID)
 	out, err := client.GetSessionToken(ctx, &sts.GetSessionTokenInput{
 		DurationSeconds: aws.Int32(int32(p.SessionDuration / time.Second)),
 		SerialNumber:    aws.String(p.MFASerial),
@@ -293,7 +398,7 @@ func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code stri
 	watch.warn(g.log())
 	if err != nil {
 		return cache.Session{}, stsFailure(ctx, err, "GetSessionToken", watch, true, func(err error) error {
-			return describe(err, "GetSessionToken", p.LongTerm.AccessKeyID, Endpoint(g.getenv), true)
+			return describe(err, "GetSessionToken", signer.AccessKeyID, Endpoint(g.getenv), true)
 		})
 	}
 	return g.session(out.Credentials, "mfa "+p.MFASerial)

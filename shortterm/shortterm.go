@@ -141,7 +141,7 @@ func Due(f *iniedit.File, p *profile.Plan, now time.Time, margin time.Duration) 
 			return time.Time{}, "no " + k
 		}
 	}
-	if role, _ := f.Get(p.ShortTerm, "assumed_role_arn"); role != p.RoleARN {
+	if role, _ := f.Get(p.ShortTerm, "assumed_role_arn"); role != p.TargetRole() {
 		return time.Time{}, "another role"
 	}
 	v, _ := f.Get(p.ShortTerm, "expiration")
@@ -158,14 +158,14 @@ func Due(f *iniedit.File, p *profile.Plan, now time.Time, margin time.Duration) 
 // Section is what aws-mfa writes for a session: the keys to set, in its
 // order, and the keys to remove.
 func Section(p *profile.Plan, c creds.Credentials) (set []iniedit.KV, unset []string) {
-	role := p.RoleARN != ""
+	role := p.TargetRole() != ""
 	assumed := "False"
 	if role {
 		assumed = "True"
 	}
 	set = append(set, iniedit.KV{Key: "assumed_role", Value: assumed})
 	if role {
-		set = append(set, iniedit.KV{Key: "assumed_role_arn", Value: p.RoleARN})
+		set = append(set, iniedit.KV{Key: "assumed_role_arn", Value: p.TargetRole()})
 	} else {
 		unset = append(unset, "assumed_role_arn")
 	}

@@ -197,6 +197,14 @@ func TestBadInput(t *testing.T) {
 		l.Close()
 		return "http://" + addr
 	}
+	const chainBase = `[profile jump]
+source_profile = dev
+role_arn = arn:aws:iam::123456789012:role/demo-admin
+mfa_serial = arn:aws:iam::123456789012:mfa/demo
+`
+	cpKeys := func(command string) string {
+		return "[profile keys]\ncredential_process = " + command + "\n\n[profile cp]\nsource_profile = keys\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\nregion = us-east-1\n"
+	}
 	for _, tc := range []struct {
 		name   string
 		config string // default demoConfig
@@ -205,9 +213,36 @@ func TestBadInput(t *testing.T) {
 		args   []string
 		want   string // regexp on stderr
 		status int
+		noSTS  bool // no request reaches STS: no code is spent
 	}{
 		{name: "unknown profile lists the known ones", args: []string{"env", "prod"},
 			want: `no profile named "prod".*\n.*admin, dev`, status: 1},
+		{name: "role chain that loops", config: demoConfig + chainBase +
+			"[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n" +
+			"[profile b]\nsource_profile = a\nrole_arn = arn:aws:iam::123456789012:role/demo-chain-deep\n",
+			args: []string{"env", "a", "--code", "123456"}, want: `^awsmfa: .*role chain loop: a → b → a \(source_profile at ~/\.aws/config:\d+\)\n.*long-term keys`, status: 1, noSTS: true},
+		{name: "role chain of six roles", config: demoConfig + chainBase +
+			"[profile r1]\nsource_profile = r2\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n" +
+			"[profile r2]\nsource_profile = r3\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n" +
+			"[profile r3]\nsource_profile = r4\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n" +
+			"[profile r4]\nsource_profile = r5\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n" +
+			"[profile r5]\nsource_profile = jump\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n",
+			args: []string{"env", "r1", "--code", "123456"}, want: `role chain r1 → r2 → r3 → r4 → r5 → jump … has more than 5 roles`, status: 1, noSTS: true},
+		{name: "chained role for two hours", config: demoConfig + chainBase +
+			"[profile prod]\nsource_profile = jump\nrole_arn = arn:aws:iam::123456789012:role/demo-chain\n",
+			args: []string{"env", "prod", "--duration", "7200", "--code", "123456"}, want: `AWS caps a chained role session \(jump → prod\) at 3600 s`, status: 1, noSTS: true},
+		{name: "credential_process that prints garbage", config: cpKeys("echo not-json"),
+			args: []string{"env", "cp", "--code", "123456"}, want: `^awsmfa: .*profile "keys": credential_process printed no JSON credentials .*: echo not-json\n$`, status: 1, noSTS: true},
+		{name: "credential_process that exits non-zero", config: cpKeys("echo vault is locked >&2; exit 3"),
+			args: []string{"env", "cp", "--code", "123456"}, want: `^vault is locked\nawsmfa: .*profile "keys": credential_process failed \(exit status 3\): echo vault`, status: 1, noSTS: true},
+		{name: "credential_process that hangs", config: cpKeys("sleep 60"),
+			args: []string{"env", "cp", "--code", "123456", "--timeout", "2s"}, want: `gave up after 2s \(--timeout\) waiting for the credential_process of profile "keys"`, status: 1, noSTS: true},
+		{name: "credential_process with Version 2", config: cpKeys(`echo '{"Version":2,"AccessKeyId":"AKIAEMULATORDEMO0001","SecretAccessKey":"x"}'`),
+			args: []string{"env", "cp", "--code", "123456"}, want: `credential_process printed Version 2, not 1`, status: 1, noSTS: true},
+		{name: "credential_process without a secret key", config: cpKeys(`echo '{"Version":1,"AccessKeyId":"AKIAEMULATORDEMO0001"}'`),
+			args: []string{"env", "cp", "--code", "123456"}, want: `credential_process printed no AccessKeyId or no SecretAccessKey`, status: 1, noSTS: true},
+		{name: "credential_process with expired keys", config: cpKeys(`echo '{"Version":1,"AccessKeyId":"AKIAEMULATORDEMO0001","SecretAccessKey":"x","SessionToken":"t","Expiration":"2020-01-01T00:00:00Z"}'`),
+			args: []string{"env", "cp", "--code", "123456"}, want: `credential_process printed keys that expired at 2020-01-01T00:00:00Z`, status: 1, noSTS: true},
 		{name: "missing keys", creds: "[other]\naws_access_key_id = AKIAOTHER0000000001\naws_secret_access_key = x\n",
 			args: []string{"env", "dev"}, want: `(?i)no long-term keys|aws_access_key_id`, status: 1},
 		{name: "malformed device ARN", args: []string{"env", "dev", "--device", "arn:aws:iam::12345:mfa/demo"},
@@ -311,6 +346,9 @@ func TestBadInput(t *testing.T) {
 			}
 			if diffs := unchanged(before, w.snapshot()); len(diffs) > 0 {
 				t.Errorf("files changed on failure:\n%s", strings.Join(diffs, "\n"))
+			}
+			if n := len(w.emu.Log()); tc.noSTS && n > 0 {
+				t.Errorf("%d requests reached STS; want none (no code spent)", n)
 			}
 		})
 	}

@@ -59,6 +59,13 @@ func (a *app) clear(c *cli.Context) error {
 	} else if keys.MFA != "" && c.Bool("all") {
 		targets = append(targets, target{keys.MFA, "MFA session (" + p.MFASerial + ")"})
 	}
+	if c.Bool("all") && len(p.Chain) > 0 {
+		// The sessions of the chain's earlier roles.
+		targets = append(targets, target{keys.Hops[0], "role session of " + p.RoleProfile})
+		for i, h := range p.Chain[:len(p.Chain)-1] {
+			targets = append(targets, target{keys.Hops[i+1], "role session of " + h.Profile})
+		}
+	}
 	for _, t := range targets {
 		_, err := g.Store.Load(t.key)
 		had := err == nil || errors.Is(err, cache.ErrUnsafe)

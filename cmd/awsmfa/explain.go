@@ -45,6 +45,12 @@ func (a *app) explain(c *cli.Context) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "profile %s (%s layout, keys in [%s])\n", p.Name, p.Layout, p.KeysFrom)
 	fmt.Fprintf(&b, "STS path: %s\n  %s\n", p.Path, p.Describe())
+	if d := p.DescribeChain(); d != "" {
+		fmt.Fprintf(&b, "  %s\n", d)
+	}
+	if d := p.DescribeKeys(); d != "" {
+		fmt.Fprintf(&b, "  %s\n", d)
+	}
 
 	fmt.Fprintf(&b, "durations:\n")
 	if p.Path == profile.SessionToken || p.Path == profile.ChainedRole {
@@ -52,6 +58,9 @@ func (a *app) explain(c *cli.Context) error {
 	}
 	if p.Path != profile.SessionToken {
 		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", span(p.RoleDuration))
+	}
+	if len(p.Chain) > 0 {
+		fmt.Fprintf(&b, "  chained role sessions          at most 1h each: AWS caps a role assumed with another role's session\n")
 	}
 	fmt.Fprintf(&b, "  refresh margin                 %s (--min-ttl)\n", span(req.minTTL))
 
@@ -62,6 +71,22 @@ func (a *app) explain(c *cli.Context) error {
 	}
 	w.Flush()
 	b.WriteString(a.sessionNameWhy(p))
+	if len(p.Chain) > 0 {
+		fmt.Fprintf(&b, "role chain (each role assumed with the session of the one above it):\n")
+		w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+		signer := "signed with the long-term keys"
+		switch p.Path {
+		case profile.ChainedRole:
+			signer = "signed with the MFA session"
+		case profile.RoleWithMFA:
+			signer = "signed with the long-term keys, with the code"
+		}
+		fmt.Fprintf(w, "  1. %s\t%s\t%s\t%s, %s\n", p.RoleProfile, p.RoleARN, span(p.RoleDuration), p.Path, signer)
+		for i, h := range p.Chain {
+			fmt.Fprintf(w, "  %d. %s\t%s\t%s\tchained, duration from %s (cap 1h)\n", i+2, h.Profile, h.RoleARN, span(h.Duration), a.origin(h.Origins["duration"]))
+		}
+		w.Flush()
+	}
 
 	if p.MFASerial != "" {
 		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))
@@ -71,7 +96,18 @@ func (a *app) explain(c *cli.Context) error {
 	b.WriteString(a.shortTermState(req, now))
 	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(g.Store.Dir()))
 	keys := g.Keys(p)
-	if keys.MFA == "" || keys.MFA == keys.Session {
+	if len(p.Chain) > 0 {
+		for i, k := range keys.Hops {
+			name := p.RoleProfile
+			if i > 0 {
+				name = p.Chain[i-1].Profile
+			}
+			fmt.Fprintf(&b, "  role session %d (%s)  %s\n", i+1, name, sessionState(g.Store, k, now, req.minTTL))
+		}
+		if keys.MFA != "" {
+			fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(g.Store, keys.MFA, now, req.minTTL))
+		}
+	} else if keys.MFA == "" || keys.MFA == keys.Session {
 		what := "role session"
 		if keys.MFA != "" {
 			what = "MFA session"

@@ -236,6 +236,8 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 			Log:    log,
 			MinTTL: minTTL,
 			Force:  c.Bool("force"),
+			// A credential_process's messages (a password question, say).
+			Stderr: a.stderr,
 			// The used-step rule: never send one code twice on a device.
 			Used: &session.UsedCodes{Path: filepath.Join(store.Dir(), session.UsedCodesFile), Notify: a.stderr},
 		},

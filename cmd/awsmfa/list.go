@@ -156,7 +156,7 @@ func (a *app) listRow(g *session.Getter, e profile.Entry, now time.Time) listRow
 		return r
 	}
 	p := e.Plan
-	r.Device, r.Role, r.Path = p.MFASerial, p.RoleARN, p.Path.String()
+	r.Device, r.Role, r.Path = p.MFASerial, p.TargetRole(), p.Path.String()
 	s, found, err := g.Cached(p)
 	switch {
 	case err != nil:

@@ -92,8 +92,10 @@ const (
 // DemoState returns the demo account: user "demo" (key DemoAccessKeyID,
 // device DemoSerial with seed DemoSeed), user "nomfa" with keys and no
 // device, and the roles demo-admin and demo-readonly (MFA required, at most
-// 3600 s), demo-long (MFA required, at most 43200 s) and demo-external
-// (external id DemoExternalID required, no MFA).
+// 3600 s), demo-long (MFA required, at most 43200 s), demo-external
+// (external id DemoExternalID required, no MFA), and the role chain
+// demo-chain (trusting demo-admin's sessions) and demo-chain-deep (trusting
+// demo-chain's), both MFA required and at most 43200 s.
 func DemoState() State {
 	return State{
 		Account: DemoAccount,
@@ -113,6 +115,13 @@ func DemoState() State {
 			{Name: "demo-readonly", MaxSessionDuration: 3600, Trust: Trust{RequireMFA: true}},
 			{Name: "demo-long", MaxSessionDuration: 43200, Trust: Trust{RequireMFA: true}},
 			{Name: "demo-external", MaxSessionDuration: 3600, Trust: Trust{ExternalID: DemoExternalID}},
+			// A role chain: demo-admin → demo-chain → demo-chain-deep. Each
+			// trusts only the role before it and allows 12 hours, so the
+			// one-hour cap on a chained session is all that limits it.
+			{Name: "demo-chain", MaxSessionDuration: 43200, Trust: Trust{RequireMFA: true,
+				Principals: []string{"arn:aws:iam::" + DemoAccount + ":role/demo-admin"}}},
+			{Name: "demo-chain-deep", MaxSessionDuration: 43200, Trust: Trust{RequireMFA: true,
+				Principals: []string{"arn:aws:iam::" + DemoAccount + ":role/demo-chain"}}},
 		},
 	}
 }
