@@ -1,0 +1,342 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/awsmfa/awsmfa/internal/testenv"
+)
+
+// The desktop dialog is tested for real: a virtual X display (Xvfb), the
+// real zenity window, keys typed into it with xdotool, and a screenshot
+// of it kept with ImageMagick's import where AWSMFA_TEST_ARTIFACTS says.
+
+// dialogTitle is the title awsmfa gives every dialog window.
+const dialogTitle = "awsmfa: MFA code"
+
+// xvfb starts a virtual X display for the test and returns its DISPLAY.
+// Xvfb picks a free display number itself (-displayfd).
+func xvfb(t *testing.T) string {
+	t.Helper()
+	bin := testenv.Need(t, "Xvfb")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		t.Fatalf("starting Xvfb: %v", err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if _, err := strconv.Atoi(n); err != nil {
+			t.Fatalf("Xvfb did not report its display (got %q): %s", n, stderr.String())
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Xvfb did not report a display within 30s: %s", stderr.String())
+	}
+	return ""
+}
+
+// dialogRun is awsmfa running in the background with no terminal.
+type dialogRun struct {
+	done   chan struct{}
+	status int
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+}
+
+// startNoTTY starts awsmfa with args in a new session, so that /dev/tty
+// cannot be opened (an IDE's credential_process), with env added to the
+// world's environment.
+func startNoTTY(t *testing.T, w *world, dir string, env map[string]string, args ...string) *dialogRun {
+	t.Helper()
+	cmd := exec.Command(awsmfaBinary(t), args...)
+	for k, v := range w.env {
+		if _, ok := env[k]; !ok {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+	}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	r := &dialogRun{done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = &r.stdout, &r.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(r.done)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			r.status = ee.ExitCode()
+		} else if err != nil {
+			r.status = -1
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-r.done
+	})
+	return r
+}
+
+// wait waits (at most a minute) for awsmfa to exit.
+func (r *dialogRun) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-r.done:
+	case <-time.After(time.Minute):
+		t.Fatalf("awsmfa did not exit within a minute; stderr so far:\n%s", r.stderr.String())
+	}
+}
+
+// x runs an X client (xdotool, import) on display, bounded by 30s.
+func x(t *testing.T, display string, name string, args ...string) string {
+	t.Helper()
+	out, err := xTry(display, name, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// xTry is x, returning its failure.
+func xTry(display string, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return "", fmt.Errorf("%s %s: gave up after 30s", name, strings.Join(args, " "))
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// dialogWindow waits for awsmfa's window on display, gives it the
+// keyboard, and keeps a screenshot of the screen under name.
+func dialogWindow(t *testing.T, r *dialogRun, display, name string) string {
+	t.Helper()
+	ids, err := xTry(display, "xdotool", "search", "--sync", "--name", "^"+dialogTitle+"$")
+	if err != nil {
+		select {
+		case <-r.done:
+			t.Fatalf("awsmfa exited (status %d) without showing its window; stderr:\n%s", r.status, r.stderr.String())
+		default:
+			t.Fatalf("no awsmfa window: %v", err)
+		}
+	}
+	id, _, _ := strings.Cut(ids, "\n")
+	x(t, display, "xdotool", "windowfocus", "--sync", id)
+	// The window is mapped before GTK has drawn its text: give it a moment
+	// so the screenshot shows it (nothing is asserted on this pause).
+	time.Sleep(500 * time.Millisecond)
+	dir := os.Getenv("AWSMFA_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := filepath.Join(dir, name+".png")
+	x(t, display, testenv.Need(t, "import"), "-window", "root", shot)
+	t.Logf("screenshot of the dialog: %s", shot)
+	return id
+}
+
+// needDialogTools skips the test (see testenv) unless Xvfb, zenity,
+// xdotool and ImageMagick's import are installed.
+func needDialogTools(t *testing.T) {
+	t.Helper()
+	for _, p := range []string{"Xvfb", "zenity", "xdotool", "import"} {
+		testenv.Need(t, p)
+	}
+}
+
+// TestDialogAsksWithoutTerminal: credential-process with no terminal and a
+// desktop asks in a zenity window; the code typed there gets a session,
+// the JSON comes back, and STS saw one GetSessionToken.
+func TestDialogAsksWithoutTerminal(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	w := newWorld(t, demoConfig, demoCredentials)
+	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
+	dialogWindow(t, r, display, "dialog-dev")
+	x(t, display, "xdotool", "type", "--delay", "20", w.code())
+	x(t, display, "xdotool", "key", "Return")
+	r.wait(t)
+	if r.status != 0 {
+		t.Fatalf("status %d, stderr:\n%s", r.status, r.stderr.String())
+	}
+	var out struct {
+		Version                                                int
+		AccessKeyID, SecretAccessKey, SessionToken, Expiration string
+	}
+	if err := json.Unmarshal(r.stdout.Bytes(), &out); err != nil {
+		t.Fatalf("stdout is not credential_process JSON (%v):\n%s", err, r.stdout.String())
+	}
+	if out.Version != 1 || !strings.HasPrefix(out.AccessKeyID, "ASIA") || out.SecretAccessKey == "" || out.SessionToken == "" || out.Expiration == "" {
+		t.Fatalf("credential_process JSON lacks fields: %s", r.stdout.String())
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 1 {
+		t.Fatalf("GetSessionToken calls = %d, want 1", n)
+	}
+	if want := "asking for the MFA code for dev (arn:aws:iam::123456789012:mfa/demo) in a zenity window"; !strings.Contains(r.stderr.String(), want) {
+		t.Errorf("stderr does not say what is waited for (%q):\n%s", want, r.stderr.String())
+	}
+}
+
+// TestDialogCancel: Escape in the window is one clear error, a non-zero
+// exit, nothing cached and no call to STS.
+func TestDialogCancel(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	w := newWorld(t, demoConfig, demoCredentials)
+	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
+	dialogWindow(t, r, display, "dialog-cancel")
+	x(t, display, "xdotool", "key", "Escape")
+	r.wait(t)
+	if r.status == 0 {
+		t.Fatalf("a cancelled dialog exited 0; stdout:\n%s", r.stdout.String())
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, "cancelled: no MFA code was entered") || !strings.Contains(last, "zenity window was cancelled") || strings.Contains(r.stderr.String(), "goroutine") {
+		t.Fatalf("want one clear line saying the dialog was cancelled, got:\n%s", r.stderr.String())
+	}
+	if r.stdout.Len() != 0 {
+		t.Errorf("stdout after a cancel: %q", r.stdout.String())
+	}
+	if files := w.cacheFiles(); len(files) != 0 {
+		t.Errorf("a cancel cached sessions: %v", files)
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 0 {
+		t.Errorf("GetSessionToken calls = %d after a cancel, want 0", n)
+	}
+}
+
+// TestDialogHostileProfileName: a profile name that looks like markup and
+// a shell command reaches zenity as one argument, escaped so it shows
+// literally (zenity's entry text expands backslashes and takes _ as a
+// mnemonic), and nothing runs it. Look at the screenshot to see it shown.
+func TestDialogHostileProfileName(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	const name = `<b>x</b>&amp;_$(touch${IFS}pwned)`
+	config := "[profile " + name + "]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\nregion = us-east-1\n"
+	creds := strings.Replace(demoCredentials, "[dev]", "["+name+"]", 1)
+	w := newWorld(t, config, creds)
+	// A zenity that records its arguments and runs the real one.
+	bin, dir := t.TempDir(), t.TempDir()
+	args := filepath.Join(t.TempDir(), "args")
+	script := "#!/bin/sh\nprintf '%s\\n--\\n' \"$@\" > '" + args + "'\nexec " + testenv.Need(t, "zenity") + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "zenity"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := startNoTTY(t, w, dir, map[string]string{"DISPLAY": display, "PATH": bin + ":" + os.Getenv("PATH"), "AWSMFA_DIALOG": "zenity"}, "credential-process", name)
+	dialogWindow(t, r, display, "dialog-hostile-name")
+	x(t, display, "xdotool", "type", "--delay", "20", w.code())
+	x(t, display, "xdotool", "key", "Return")
+	r.wait(t)
+	if r.status != 0 {
+		t.Fatalf("status %d, stderr:\n%s", r.status, r.stderr.String())
+	}
+	b, err := os.ReadFile(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--text\n--\nMFA code for profile <b>x</b>&amp;__$(touch${IFS}pwned)\nMFA device arn:aws:iam::123456789012:mfa/demo\n--\n"
+	if !strings.Contains(string(b), want) {
+		t.Errorf("zenity's text is not the escaped name in one argument; want\n%s\ngot arguments:\n%s", want, b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the profile name ran as a command (pwned: %v)", err)
+	}
+}
+
+// TestDialogCannotStart: a dialog that cannot be shown is one clear error,
+// with nothing cached and no call to STS; AWSMFA_DIALOG=off keeps the
+// error of a machine with no terminal.
+func TestDialogCannotStart(t *testing.T) {
+	zenity := testenv.Need(t, "zenity")
+	empty := t.TempDir()
+	noTerminal := "awsmfa: an MFA code is needed for arn:aws:iam::123456789012:mfa/demo but there is no terminal to ask on; pass --code or set mfa_process\n"
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		want string // the whole of stderr, or a part of its one line
+		all  bool
+	}{
+		{"zenity not in PATH", map[string]string{"AWSMFA_DIALOG": "zenity", "DISPLAY": ":0", "PATH": empty},
+			"AWSMFA_DIALOG=zenity, but zenity is not in PATH; install it, or set AWSMFA_DIALOG=auto or off", false},
+		{"display pointing nowhere", map[string]string{"DISPLAY": ":9999", "PATH": filepath.Dir(zenity)},
+			"the zenity window could not be shown (exit status 1: cannot open display: :9999)", false},
+		{"no desktop for a chosen program", map[string]string{"AWSMFA_DIALOG": "zenity", "PATH": filepath.Dir(zenity)},
+			"AWSMFA_DIALOG=zenity, but neither DISPLAY nor WAYLAND_DISPLAY is set", false},
+		{"off", map[string]string{"AWSMFA_DIALOG": "off", "DISPLAY": ":9999", "PATH": filepath.Dir(zenity)}, noTerminal, true},
+		{"auto without a desktop", map[string]string{"PATH": filepath.Dir(zenity)}, noTerminal, true},
+		{"unknown value", map[string]string{"AWSMFA_DIALOG": "yad", "DISPLAY": ":0"},
+			`awsmfa: AWSMFA_DIALOG="yad": use auto, zenity, kdialog, osascript or off` + "\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, demoConfig, demoCredentials)
+			r := startNoTTY(t, w, t.TempDir(), tc.env, "credential-process", "dev")
+			r.wait(t)
+			stderr := r.stderr.String()
+			if r.status == 0 || r.stdout.Len() != 0 {
+				t.Fatalf("status %d, stdout %q", r.status, r.stdout.String())
+			}
+			switch {
+			case tc.all && stderr != tc.want:
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, tc.want)
+			case !tc.all && (!strings.Contains(stderr, tc.want) || strings.Count(stderr, "awsmfa:") != 1 || strings.Count(stderr, "\n") > 2):
+				// The one line before, if any, says what was tried.
+				if before, after, ok := strings.Cut(stderr, "\n"); ok && strings.HasPrefix(before, "awsmfa: no terminal; asking for the MFA code") &&
+					strings.Contains(after, tc.want) && strings.Count(after, "awsmfa:") == 1 && strings.Count(after, "\n") <= 2 {
+					break
+				}
+				t.Errorf("want one clear error with %q, got:\n%s", tc.want, stderr)
+			}
+			if files := w.cacheFiles(); len(files) != 0 {
+				t.Errorf("cached sessions: %v", files)
+			}
+			if n := w.emu.Count("GetSessionToken"); n != 0 {
+				t.Errorf("GetSessionToken calls = %d, want 0", n)
+			}
+		})
+	}
+}
