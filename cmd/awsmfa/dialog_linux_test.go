@@ -148,20 +148,36 @@ func xTry(display string, name string, args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// dialogWindow waits for awsmfa's window on display, gives it the
-// keyboard, and keeps a screenshot of the screen under name.
-func dialogWindow(t *testing.T, r *dialogRun, display, name string) string {
+// dialogWindow waits for awsmfa's window on display (one shown by another
+// process than previous, when given), gives it the keyboard, keeps a
+// screenshot of the screen under name, and returns the process id of the
+// program showing it. It gives up when awsmfa exits first, or after 30s.
+func dialogWindow(t *testing.T, r *dialogRun, display, name, previous string) string {
 	t.Helper()
-	ids, err := xTry(display, "xdotool", "search", "--sync", "--name", "^"+dialogTitle+"$")
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	id, shown := "", ""
+	for id == "" {
+		search := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--name", "^"+dialogTitle+"$")
+		search.Env = append(os.Environ(), "DISPLAY="+display)
+		out, err := search.Output()
+		for _, w := range strings.Fields(string(out)) {
+			// Window ids are reused; the process behind a window is not.
+			if pid, perr := xTry(display, "xdotool", "getwindowpid", w); err == nil && perr == nil && pid != previous {
+				id, shown = w, pid
+			}
+		}
+		if id != "" {
+			break
+		}
 		select {
 		case <-r.done:
 			t.Fatalf("awsmfa exited (status %d) without showing its window; stderr:\n%s", r.status, r.stderr.String())
-		default:
-			t.Fatalf("no awsmfa window: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("no awsmfa window on %s within 30s; stderr so far:\n%s", display, r.stderr.String())
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	id, _, _ := strings.Cut(ids, "\n")
 	x(t, display, "xdotool", "windowfocus", "--sync", id)
 	// The window is mapped before GTK has drawn its text: give it a moment
 	// so the screenshot shows it (nothing is asserted on this pause).
@@ -175,7 +191,7 @@ func dialogWindow(t *testing.T, r *dialogRun, display, name string) string {
 	shot := filepath.Join(dir, name+".png")
 	x(t, display, testenv.Need(t, "import"), "-window", "root", shot)
 	t.Logf("screenshot of the dialog: %s", shot)
-	return id
+	return shown
 }
 
 // needDialogTools skips the test (see testenv) unless Xvfb, zenity,
@@ -188,14 +204,19 @@ func needDialogTools(t *testing.T) {
 }
 
 // TestDialogAsksWithoutTerminal: credential-process with no terminal and a
-// desktop asks in a zenity window; the code typed there gets a session,
-// the JSON comes back, and STS saw one GetSessionToken.
+// desktop asks in a zenity window; a malformed answer is asked again; the
+// code typed there gets a session, the JSON comes back, and STS saw one
+// GetSessionToken.
 func TestDialogAsksWithoutTerminal(t *testing.T) {
 	needDialogTools(t)
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)
 	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
-	dialogWindow(t, r, display, "dialog-dev")
+	first := dialogWindow(t, r, display, "dialog-dev", "")
+	x(t, display, "xdotool", "type", "--delay", "20", "12345")
+	x(t, display, "xdotool", "key", "Return")
+	// A malformed answer is asked again, saying why.
+	dialogWindow(t, r, display, "dialog-dev-again", first)
 	x(t, display, "xdotool", "type", "--delay", "20", w.code())
 	x(t, display, "xdotool", "key", "Return")
 	r.wait(t)
@@ -227,7 +248,7 @@ func TestDialogCancel(t *testing.T) {
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)
 	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
-	dialogWindow(t, r, display, "dialog-cancel")
+	dialogWindow(t, r, display, "dialog-cancel", "")
 	x(t, display, "xdotool", "key", "Escape")
 	r.wait(t)
 	if r.status == 0 {
@@ -268,7 +289,7 @@ func TestDialogHostileProfileName(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := startNoTTY(t, w, dir, map[string]string{"DISPLAY": display, "PATH": bin + ":" + os.Getenv("PATH"), "AWSMFA_DIALOG": "zenity"}, "credential-process", name)
-	dialogWindow(t, r, display, "dialog-hostile-name")
+	dialogWindow(t, r, display, "dialog-hostile-name", "")
 	x(t, display, "xdotool", "type", "--delay", "20", w.code())
 	x(t, display, "xdotool", "key", "Return")
 	r.wait(t)
