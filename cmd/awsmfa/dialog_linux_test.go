@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/session"
 )
 
 // The desktop dialog is tested for real: a virtual X display (Xvfb), the
@@ -359,5 +360,90 @@ func TestDialogCannotStart(t *testing.T) {
 				t.Errorf("GetSessionToken calls = %d, want 0", n)
 			}
 		})
+	}
+}
+
+// TestDialogDeadline: a window nobody answers is closed at its deadline,
+// and the question counts as cancelled.
+func TestDialogDeadline(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	d, err := session.DialogFor(func(k string) string {
+		return map[string]string{"DISPLAY": display, "PATH": os.Getenv("PATH"), "AWSMFA_DIALOG": "zenity"}[k]
+	}, "linux")
+	if err != nil || d == nil || d.Unusable != nil {
+		t.Fatalf("DialogFor: %+v, %v", d, err)
+	}
+	d.Env = append(os.Environ(), "DISPLAY="+display)
+	d.Timeout = 2 * time.Second
+	start := time.Now()
+	_, err = d.Code(t.Context(), "arn:aws:iam::123456789012:mfa/demo")
+	if !errors.Is(err, session.ErrCancelled) || !strings.Contains(err.Error(), "the zenity window had no answer within 2s and was closed") {
+		t.Fatalf("err = %v, want a cancel at the deadline", err)
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("a 2s deadline took %s", took)
+	}
+	// The window is gone: zenity was killed, not left on the screen.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _ := xTry(display, "xdotool", "search", "--onlyvisible", "--name", "^"+dialogTitle+"$")
+		if out == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the window is still shown 10s after its deadline: %s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestDialogHook: the prompt hook opens a window only when
+// AWSMFA_HOOK_MFA=prompt says so outright, and a cancel there is the
+// hook's "needs a new code" (exit 3), not a failure.
+func TestDialogHook(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	w := newWorld(t, demoConfig, demoCredentials)
+	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "env", "--hook", "dev")
+	r.wait(t)
+	if want := "awsmfa: an MFA code is needed for arn:aws:iam::123456789012:mfa/demo but there is no terminal to ask on; pass --code or set mfa_process\n"; r.status == 0 || r.stderr.String() != want {
+		t.Fatalf("hook with AWSMFA_HOOK_MFA unset: status %d, stderr:\n%s\nwant:\n%s", r.status, r.stderr.String(), want)
+	}
+	r = startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display, "AWSMFA_HOOK_MFA": "prompt"}, "env", "--hook", "dev")
+	dialogWindow(t, r, display, "dialog-hook", "")
+	x(t, display, "xdotool", "key", "Escape")
+	r.wait(t)
+	if r.status != 3 || !strings.Contains(r.stderr.String(), "dev: the session needs a new MFA code; run: ") || r.stdout.Len() != 0 {
+		t.Fatalf("hook cancel: status %d, stdout %q, stderr:\n%s", r.status, r.stdout.String(), r.stderr.String())
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 0 {
+		t.Errorf("GetSessionToken calls = %d, want 0", n)
+	}
+}
+
+// TestExplainNamesDialog: explain names the window that would ask when
+// there is no terminal, or why it cannot.
+func TestExplainNamesDialog(t *testing.T) {
+	zenity := testenv.Need(t, "zenity")
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"DISPLAY": ":0", "PATH": filepath.Dir(zenity)},
+			"MFA code from: a question on the terminal (/dev/tty); with no terminal, a zenity window on the desktop (AWSMFA_DIALOG)\n"},
+		{map[string]string{"PATH": filepath.Dir(zenity)},
+			"MFA code from: a question on the terminal (/dev/tty)\n"},
+		{map[string]string{"AWSMFA_DIALOG": "zenity", "PATH": t.TempDir(), "DISPLAY": ":0"},
+			"MFA code from: a question on the terminal (/dev/tty); with no terminal, a zenity window, which cannot be shown here: AWSMFA_DIALOG=zenity, but zenity is not in PATH; install it, or set AWSMFA_DIALOG=auto or off\n"},
+	} {
+		w := newWorld(t, demoConfig, demoCredentials)
+		for k, v := range tc.env {
+			w.env[k] = v
+		}
+		status, stdout, stderr := w.run("explain", "dev")
+		if status != 0 || !strings.Contains(stdout, tc.want) {
+			t.Errorf("explain with %v: status %d, want %q in:\n%s%s", tc.env, status, tc.want, stdout, stderr)
+		}
 	}
 }
