@@ -264,6 +264,7 @@ func (d *Dialog) ask(ctx context.Context, prog dialogProgram, lines []string, ti
 	defer cancel()
 	cmd := exec.CommandContext(wctx, d.Path, prog.args(dialogTitle, lines)...)
 	cmd.Env = d.Env
+	cmd.SysProcAttr = dialogProcAttr()
 	var out, errb bytes.Buffer
 	cmd.Stdout = &limited{w: &out, n: 4096}
 	cmd.Stderr = &limited{w: &errb, n: 4096}

@@ -69,6 +69,7 @@ func xvfb(t *testing.T) string {
 
 // dialogRun is awsmfa running in the background with no terminal.
 type dialogRun struct {
+	proc   *os.Process
 	done   chan struct{}
 	status int
 	stdout bytes.Buffer
@@ -96,6 +97,7 @@ func startNoTTY(t *testing.T, w *world, dir string, env map[string]string, args 
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	r.proc = cmd.Process
 	go func() {
 		defer close(r.done)
 		err := cmd.Wait()
@@ -385,17 +387,7 @@ func TestDialogDeadline(t *testing.T) {
 		t.Errorf("a 2s deadline took %s", took)
 	}
 	// The window is gone: zenity was killed, not left on the screen.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		out, _ := xTry(display, "xdotool", "search", "--onlyvisible", "--name", "^"+dialogTitle+"$")
-		if out == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the window is still shown 10s after its deadline: %s", out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	noWindow(t, display)
 }
 
 // TestDialogHook: the prompt hook opens a window only when
@@ -445,5 +437,36 @@ func TestExplainNamesDialog(t *testing.T) {
 		if status != 0 || !strings.Contains(stdout, tc.want) {
 			t.Errorf("explain with %v: status %d, want %q in:\n%s%s", tc.env, status, tc.want, stdout, stderr)
 		}
+	}
+}
+
+// TestDialogGoneWithAwsmfa: awsmfa killed outright (an IDE giving up on
+// credential_process) takes its window with it.
+func TestDialogGoneWithAwsmfa(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	w := newWorld(t, demoConfig, demoCredentials)
+	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
+	dialogWindow(t, r, display, "dialog-killed", "")
+	if err := r.proc.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	r.wait(t)
+	noWindow(t, display)
+}
+
+// noWindow waits (at most 10s) until no awsmfa window is shown on display.
+func noWindow(t *testing.T, display string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _ := xTry(display, "xdotool", "search", "--onlyvisible", "--name", "^"+dialogTitle+"$")
+		if out == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the window is still shown 10s after awsmfa let it go: %s", out)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
