@@ -91,10 +91,10 @@ func programFor(name string) (dialogProgram, bool) {
 	case "kdialog":
 		return dialogProgram{
 			// Qt guesses whether a label is rich text; <qt> settles it,
-			// and the text inside is escaped as HTML.
+			// and the text inside is escaped (kdialogEscape).
 			args: func(title string, lines []string) []string {
 				for i, l := range lines {
-					lines[i] = htmlEscape(l)
+					lines[i] = kdialogEscape(l)
 				}
 				return []string{"--title", title, "--inputbox", "<qt>" + strings.Join(lines, "<br>") + "</qt>", ""}
 			},
@@ -127,9 +127,12 @@ func zenityEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "_", "__").Replace(s)
 }
 
-// htmlEscape makes s show literally in rich text.
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;").Replace(s)
+// kdialogEscape makes s show literally in kdialog's rich text: markup is
+// escaped as HTML, an ampersand is doubled before that (the label takes
+// & as a mnemonic once the HTML is read), and a backslash is written as
+// an entity (kdialog turns \n into a line break before Qt reads it).
+func kdialogEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&#39;", `\`, "&#92;").Replace(s)
 }
 
 // cannotOpen reports whether a Linux dialog's stderr says it found no
@@ -289,21 +292,32 @@ func (d *Dialog) ask(ctx context.Context, prog dialogProgram, lines []string, ti
 	return line, nil
 }
 
-// why returns ": " and the gist of a dialog program's stderr, or "".
+// why returns ": " and the gist of a dialog program's stderr, or "": the
+// line about the display when there is one (other lines are often
+// warnings), else the first.
 func why(stderr string) string {
+	gist := ""
 	for _, l := range strings.Split(stderr, "\n") {
 		l = strings.TrimSpace(l)
 		if i := strings.Index(strings.ToLower(l), "cannot open display"); i >= 0 {
-			l = l[i:]
+			gist = l[i:]
+			break
 		}
-		if l != "" {
-			if len(l) > 200 {
-				l = l[:200]
-			}
-			return ": " + l
+		if strings.Contains(strings.ToLower(l), "display") {
+			gist = l
+			break
+		}
+		if gist == "" {
+			gist = l
 		}
 	}
-	return ""
+	if gist == "" {
+		return ""
+	}
+	if len(gist) > 200 {
+		gist = gist[:200]
+	}
+	return ": " + gist
 }
 
 // limited writes at most n bytes to w and drops the rest: a dialog's

@@ -86,7 +86,7 @@ func TestDialogText(t *testing.T) {
 		want    string // the argument that holds the text
 	}{
 		{"zenity", `MFA code for profile <b>x</b>&__\\n'"` + "\nMFA device d"},
-		{"kdialog", `<qt>MFA code for profile &lt;b&gt;x&lt;/b&gt;&amp;_\n&#39;&quot;<br>MFA device d</qt>`},
+		{"kdialog", `<qt>MFA code for profile &lt;b&gt;x&lt;/b&gt;&amp;&amp;_&#92;n&#39;&quot;<br>MFA device d</qt>`},
 		{"osascript", `MFA code for profile <b>x</b>&_\n'"` + "\nMFA device d"},
 	} {
 		p, ok := programFor(tc.program)

@@ -274,41 +274,52 @@ func TestDialogCancel(t *testing.T) {
 }
 
 // TestDialogHostileProfileName: a profile name that looks like markup and
-// a shell command reaches zenity as one argument, escaped so it shows
-// literally (zenity's entry text expands backslashes and takes _ as a
-// mnemonic), and nothing runs it. Look at the screenshot to see it shown.
+// a shell command reaches zenity and kdialog as one argument, escaped so it
+// shows literally (zenity's entry text expands backslashes and takes _ as
+// a mnemonic; kdialog's is rich text that takes & as one), nothing runs
+// it, and the code typed gets a session. The screenshots show the name.
 func TestDialogHostileProfileName(t *testing.T) {
-	needDialogTools(t)
-	display := xvfb(t)
 	const name = `<b>x</b>&amp;_$(touch${IFS}pwned)`
-	config := "[profile " + name + "]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\nregion = us-east-1\n"
-	creds := strings.Replace(demoCredentials, "[dev]", "["+name+"]", 1)
-	w := newWorld(t, config, creds)
-	// A zenity that records its arguments and runs the real one.
-	bin, dir := t.TempDir(), t.TempDir()
-	args := filepath.Join(t.TempDir(), "args")
-	script := "#!/bin/sh\nprintf '%s\\n--\\n' \"$@\" > '" + args + "'\nexec " + testenv.Need(t, "zenity") + " \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "zenity"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r := startNoTTY(t, w, dir, map[string]string{"DISPLAY": display, "PATH": bin + ":" + os.Getenv("PATH"), "AWSMFA_DIALOG": "zenity"}, "credential-process", name)
-	dialogWindow(t, r, display, "dialog-hostile-name", "")
-	x(t, display, "xdotool", "type", "--delay", "20", w.code())
-	x(t, display, "xdotool", "key", "Return")
-	r.wait(t)
-	if r.status != 0 {
-		t.Fatalf("status %d, stderr:\n%s", r.status, r.stderr.String())
-	}
-	b, err := os.ReadFile(args)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "--text\n--\nMFA code for profile <b>x</b>&amp;__$(touch${IFS}pwned)\nMFA device arn:aws:iam::123456789012:mfa/demo\n--\n"
-	if !strings.Contains(string(b), want) {
-		t.Errorf("zenity's text is not the escaped name in one argument; want\n%s\ngot arguments:\n%s", want, b)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "pwned")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the profile name ran as a command (pwned: %v)", err)
+	for _, tc := range []struct {
+		program string
+		want    string // the text argument
+	}{
+		{"zenity", "MFA code for profile <b>x</b>&amp;__$(touch${IFS}pwned)\nMFA device arn:aws:iam::123456789012:mfa/demo"},
+		{"kdialog", "<qt>MFA code for profile &lt;b&gt;x&lt;/b&gt;&amp;&amp;amp;_$(touch${IFS}pwned)<br>MFA device arn:aws:iam::123456789012:mfa/demo</qt>"},
+	} {
+		t.Run(tc.program, func(t *testing.T) {
+			needDialogTools(t)
+			real := testenv.Need(t, tc.program)
+			display := xvfb(t)
+			config := "[profile " + name + "]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo\nregion = us-east-1\n"
+			creds := strings.Replace(demoCredentials, "[dev]", "["+name+"]", 1)
+			w := newWorld(t, config, creds)
+			// The program, recording its arguments before it runs.
+			bin, dir := t.TempDir(), t.TempDir()
+			args := filepath.Join(t.TempDir(), "args")
+			script := "#!/bin/sh\nprintf '%s\\n--\\n' \"$@\" > '" + args + "'\nexec " + real + " \"$@\"\n"
+			if err := os.WriteFile(filepath.Join(bin, tc.program), []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r := startNoTTY(t, w, dir, map[string]string{"DISPLAY": display, "PATH": bin + ":" + os.Getenv("PATH"), "AWSMFA_DIALOG": tc.program}, "credential-process", name)
+			dialogWindow(t, r, display, "dialog-hostile-name-"+tc.program, "")
+			x(t, display, "xdotool", "type", "--delay", "20", w.code())
+			x(t, display, "xdotool", "key", "Return")
+			r.wait(t)
+			if r.status != 0 {
+				t.Fatalf("status %d, stderr:\n%s", r.status, r.stderr.String())
+			}
+			b, err := os.ReadFile(args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), "--\n"+tc.want+"\n--\n") {
+				t.Errorf("%s's text is not the escaped name in one argument; want\n%s\ngot arguments:\n%s", tc.program, tc.want, b)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "pwned")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the profile name ran as a command (pwned: %v)", err)
+			}
+		})
 	}
 }
 
@@ -316,7 +327,7 @@ func TestDialogHostileProfileName(t *testing.T) {
 // with nothing cached and no call to STS; AWSMFA_DIALOG=off keeps the
 // error of a machine with no terminal.
 func TestDialogCannotStart(t *testing.T) {
-	zenity := testenv.Need(t, "zenity")
+	zenity, kdialog := testenv.Need(t, "zenity"), testenv.Need(t, "kdialog")
 	empty := t.TempDir()
 	noTerminal := "awsmfa: an MFA code is needed for arn:aws:iam::123456789012:mfa/demo but there is no terminal to ask on; pass --code or set mfa_process\n"
 	for _, tc := range []struct {
@@ -329,6 +340,8 @@ func TestDialogCannotStart(t *testing.T) {
 			"AWSMFA_DIALOG=zenity, but zenity is not in PATH; install it, or set AWSMFA_DIALOG=auto or off", false},
 		{"display pointing nowhere", map[string]string{"DISPLAY": ":9999", "PATH": filepath.Dir(zenity)},
 			"the zenity window could not be shown (exit status 1: cannot open display: :9999)", false},
+		{"kdialog with a display pointing nowhere", map[string]string{"AWSMFA_DIALOG": "kdialog", "DISPLAY": ":9999", "PATH": filepath.Dir(kdialog)},
+			"the kdialog window could not be shown (signal: aborted", false},
 		{"no desktop for a chosen program", map[string]string{"AWSMFA_DIALOG": "zenity", "PATH": filepath.Dir(zenity)},
 			"AWSMFA_DIALOG=zenity, but neither DISPLAY nor WAYLAND_DISPLAY is set", false},
 		{"off", map[string]string{"AWSMFA_DIALOG": "off", "DISPLAY": ":9999", "PATH": filepath.Dir(zenity)}, noTerminal, true},
