@@ -483,3 +483,38 @@ func noWindow(t *testing.T, display string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestDialogUsedCode: a code typed in the window that STS accepted before
+// is not sent again: awsmfa says so and asks again, as at the terminal.
+func TestDialogUsedCode(t *testing.T) {
+	needDialogTools(t)
+	display := xvfb(t)
+	w := newWorld(t, demoConfig, demoCredentials)
+	env := map[string]string{"DISPLAY": display}
+	code := w.code()
+	r := startNoTTY(t, w, t.TempDir(), env, "credential-process", "dev")
+	dialogWindow(t, r, display, "dialog-used-first", "")
+	x(t, display, "xdotool", "type", "--delay", "20", code)
+	x(t, display, "xdotool", "key", "Return")
+	r.wait(t)
+	if r.status != 0 {
+		t.Fatalf("first run: status %d, stderr:\n%s", r.status, r.stderr.String())
+	}
+	r = startNoTTY(t, w, t.TempDir(), env, "credential-process", "--force", "dev")
+	first := dialogWindow(t, r, display, "dialog-used-same", "")
+	x(t, display, "xdotool", "type", "--delay", "20", code)
+	x(t, display, "xdotool", "key", "Return")
+	dialogWindow(t, r, display, "dialog-used-again", first)
+	x(t, display, "xdotool", "type", "--delay", "20", w.code())
+	x(t, display, "xdotool", "key", "Return")
+	r.wait(t)
+	if r.status != 0 {
+		t.Fatalf("second run: status %d, stderr:\n%s", r.status, r.stderr.String())
+	}
+	if !strings.Contains(r.stderr.String(), "was used already") {
+		t.Errorf("stderr does not say the code was used:\n%s", r.stderr.String())
+	}
+	if n := w.emu.Count("GetSessionToken"); n != 2 {
+		t.Errorf("GetSessionToken calls = %d, want 2 (the used code never sent)", n)
+	}
+}
