@@ -220,9 +220,13 @@ func TestDialogAsksWithoutTerminal(t *testing.T) {
 	x(t, display, "xdotool", "key", "Return")
 	// A malformed answer is asked again, saying why.
 	dialogWindow(t, r, display, "dialog-dev-again", first)
-	x(t, display, "xdotool", "type", "--delay", "20", w.code())
+	code := w.code()
+	x(t, display, "xdotool", "type", "--delay", "20", code)
 	x(t, display, "xdotool", "key", "Return")
 	r.wait(t)
+	if strings.Contains(r.stderr.String(), code) {
+		t.Errorf("the code reached stderr:\n%s", r.stderr.String())
+	}
 	if r.status != 0 {
 		t.Fatalf("status %d, stderr:\n%s", r.status, r.stderr.String())
 	}
