@@ -248,32 +248,37 @@ func TestDialogAsksWithoutTerminal(t *testing.T) {
 	}
 }
 
-// TestDialogCancel: Escape in the window is one clear error, a non-zero
-// exit, nothing cached and no call to STS.
+// TestDialogCancel: Escape in the window (zenity's or kdialog's) is one
+// clear error, a non-zero exit, nothing cached and no call to STS.
 func TestDialogCancel(t *testing.T) {
-	needDialogTools(t)
-	display := xvfb(t)
-	w := newWorld(t, demoConfig, demoCredentials)
-	r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display}, "credential-process", "dev")
-	dialogWindow(t, r, display, "dialog-cancel", "")
-	x(t, display, "xdotool", "key", "Escape")
-	r.wait(t)
-	if r.status == 0 {
-		t.Fatalf("a cancelled dialog exited 0; stdout:\n%s", r.stdout.String())
-	}
-	lines := strings.Split(strings.TrimSpace(r.stderr.String()), "\n")
-	last := lines[len(lines)-1]
-	if !strings.Contains(last, "cancelled: no MFA code was entered") || !strings.Contains(last, "zenity window was cancelled") || strings.Contains(r.stderr.String(), "goroutine") {
-		t.Fatalf("want one clear line saying the dialog was cancelled, got:\n%s", r.stderr.String())
-	}
-	if r.stdout.Len() != 0 {
-		t.Errorf("stdout after a cancel: %q", r.stdout.String())
-	}
-	if files := w.cacheFiles(); len(files) != 0 {
-		t.Errorf("a cancel cached sessions: %v", files)
-	}
-	if n := w.emu.Count("GetSessionToken"); n != 0 {
-		t.Errorf("GetSessionToken calls = %d after a cancel, want 0", n)
+	for _, program := range []string{"zenity", "kdialog"} {
+		t.Run(program, func(t *testing.T) {
+			needDialogTools(t)
+			testenv.Need(t, program)
+			display := xvfb(t)
+			w := newWorld(t, demoConfig, demoCredentials)
+			r := startNoTTY(t, w, t.TempDir(), map[string]string{"DISPLAY": display, "AWSMFA_DIALOG": program}, "credential-process", "dev")
+			dialogWindow(t, r, display, "dialog-cancel-"+program, "")
+			x(t, display, "xdotool", "key", "Escape")
+			r.wait(t)
+			if r.status == 0 {
+				t.Fatalf("a cancelled dialog exited 0; stdout:\n%s", r.stdout.String())
+			}
+			want := "awsmfa: cancelled: no MFA code was entered: the " + program + " window was cancelled"
+			lines := strings.Split(strings.TrimSpace(r.stderr.String()), "\n")
+			if len(lines) != 2 || lines[1] != want {
+				t.Fatalf("want the question and one clear line, %q; got:\n%s", want, r.stderr.String())
+			}
+			if r.stdout.Len() != 0 {
+				t.Errorf("stdout after a cancel: %q", r.stdout.String())
+			}
+			if files := w.cacheFiles(); len(files) != 0 {
+				t.Errorf("a cancel cached sessions: %v", files)
+			}
+			if n := w.emu.Count("GetSessionToken"); n != 0 {
+				t.Errorf("GetSessionToken calls = %d after a cancel, want 0", n)
+			}
+		})
 	}
 }
 
