@@ -9,7 +9,8 @@ import (
 // A CodeSource supplies the one-time code of an MFA device. Each source
 // lives in a file of its own: code_static.go (--code), code_tty.go (a
 // question on the terminal), code_process.go (mfa_process), code_totp.go
-// (a TOTP generator for robots, seeded from the environment).
+// (a TOTP generator for robots, seeded from the environment), code_dialog.go
+// (a desktop window, when there is no terminal).
 type CodeSource interface {
 	// Code returns a 6-digit code for the device with the given serial.
 	Code(ctx context.Context, serial string) (string, error)

@@ -21,6 +21,9 @@ type TTYPrompt struct {
 	Tries int
 	// Label names what the code is for, e.g. the profile; optional.
 	Label string
+	// NoTerminal, when set, is asked instead when there is no terminal
+	// (a desktop Dialog); nil makes that an error.
+	NoTerminal CodeSource
 }
 
 // Code implements CodeSource.
@@ -30,6 +33,9 @@ func (p TTYPrompt) Code(ctx context.Context, serial string) (string, error) {
 		open = func() (io.ReadWriteCloser, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }
 	}
 	tty, err := open()
+	if err != nil && p.NoTerminal != nil {
+		return p.NoTerminal.Code(ctx, serial)
+	}
 	if err != nil {
 		return "", fmt.Errorf("an MFA code is needed for %s but there is no terminal to ask on; pass --code or set mfa_process", serial)
 	}

@@ -87,7 +87,7 @@ func renewalOf(src CodeSource) renewal {
 		return compute
 	case Process, *Process:
 		return waitNext
-	case TTYPrompt, *TTYPrompt:
+	case TTYPrompt, *TTYPrompt, *Dialog:
 		return askAgain
 	}
 	return refuse

@@ -326,6 +326,7 @@ func TestRenewalOf(t *testing.T) {
 		{&ReaderCode{}, refuse},
 		{NoCode{}, refuse},
 		{TTYPrompt{}, askAgain},
+		{&Dialog{Program: "zenity"}, askAgain},
 		{Process{}, waitNext},
 		{TOTP{}, compute},
 		{SeedGuard{Next: TOTP{}}, compute},

@@ -176,7 +176,15 @@ func codeSourceName(src session.CodeSource) string {
 		}
 		return "the built-in TOTP generator, seed from " + session.EnvTOTPSeedProcess
 	case session.TTYPrompt:
+		if s.NoTerminal != nil {
+			return "a question on the terminal (/dev/tty); with no terminal, " + codeSourceName(s.NoTerminal)
+		}
 		return "a question on the terminal (/dev/tty)"
+	case *session.Dialog:
+		if s.Unusable != nil {
+			return "a " + s.Program + " window, which cannot be shown here: " + s.Unusable.Error()
+		}
+		return "a " + s.Program + " window on the desktop (" + session.EnvDialog + ")"
 	case session.NoCode:
 		return "nowhere (asking is off)"
 	}

@@ -248,7 +248,8 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 // was not given), then mfa_process,
 // then the built-in TOTP generator when AWSMFA_TOTP_SEED or
 // AWSMFA_TOTP_SEED_PROCESS is set, then a question on the terminal (for the
-// hook, only when AWSMFA_HOOK_MFA allows it). Every source but NoCode is
+// hook, only when AWSMFA_HOOK_MFA allows it), or in a desktop window when
+// there is no terminal (AWSMFA_DIALOG). Every source but NoCode is
 // behind a SeedGuard: a TOTP seed in the credentials file is refused.
 func (a *app) codeSource(code *string, plan *profile.Plan, hook bool) (session.CodeSource, error) {
 	src, err := a.codeSourceUnguarded(code, plan, hook)
@@ -300,7 +301,20 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 		// aws-mfa reads the code from stdin; scripts pipe it in.
 		return stdinCode{&session.ReaderCode{R: a.stdin}}, nil
 	}
-	return session.TTYPrompt{Label: plan.Name}, nil
+	tty := session.TTYPrompt{Label: plan.Name}
+	// With no terminal, a desktop window (code_dialog.go); the hook opens
+	// one only when AWSMFA_HOOK_MFA=prompt says so outright.
+	if !hook || a.getenv("AWSMFA_HOOK_MFA") == "prompt" {
+		d, err := session.DialogFor(a.getenv, runtime.GOOS)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			d.Label, d.Notify, d.Env = plan.Name, a.stderr, a.environ()
+			tty.NoTerminal = d
+		}
+	}
+	return tty, nil
 }
 
 // get carries the request out, within the request's deadline: from
