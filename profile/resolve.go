@@ -373,6 +373,7 @@ type inputs struct {
 	externalID, rsn      setting
 	duration, sessionDur setting
 	region, mfaProcess   setting
+	keyring              setting // awsmfa_keyring (keyring.go)
 }
 
 func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
@@ -569,6 +570,7 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 	get(&in.duration, "duration_seconds")
 	get(&in.sessionDur, "mfa_session_duration")
 	get(&in.mfaProcess, "mfa_process")
+	get(&in.keyring, KeyringKey)
 	if err != nil {
 		return in, err
 	}
@@ -607,6 +609,9 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 // keys checks and sets the long-term key pair.
 func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
+	if handled, err := w.keyringKeys(p, name, in); handled || err != nil {
+		return err
+	}
 	if in.token.set() {
 		return errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
 			section, w.where(in.token.origin), w.longTermHint(name, layout, in), commandArg(name))

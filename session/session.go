@@ -51,6 +51,11 @@ type Getter struct {
 	// Used remembers the time step of each code STS accepted, so no code
 	// is sent twice on one device (usedcodes.go); nil applies no rule.
 	Used *UsedCodes
+	// Secret reads the secret access key of a plan that keeps it in the
+	// system keyring (profile.Plan.Keyring). It is called only when STS
+	// must be called, before a code is asked for, so a cache hit never
+	// touches the keyring; nil refuses such plans (keyring.go).
+	Secret func(ctx context.Context, p *profile.Plan) (string, error)
 }
 
 // Result is what Get returns.
@@ -141,14 +146,22 @@ func (g *Getter) get(ctx context.Context, p *profile.Plan) (cache.Session, bool,
 		return s, cached, err
 	case profile.RoleWithMFA:
 		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
+			lt, err := g.longTerm(ctx, p)
+			if err != nil {
+				return cache.Session{}, err
+			}
 			// withCode applies the used-step rule (usedcodes.go).
 			return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
-				return g.assumeRole(ctx, p, p.LongTerm, p.MFASerial, code)
+				return g.assumeRole(ctx, p, lt, p.MFASerial, code)
 			})
 		})
 	case profile.Role:
 		return g.cached(ctx, keys.Session, g.MinTTL, g.Force, func(ctx context.Context) (cache.Session, error) {
-			return g.assumeRole(ctx, p, p.LongTerm, "", "")
+			lt, err := g.longTerm(ctx, p)
+			if err != nil {
+				return cache.Session{}, err
+			}
+			return g.assumeRole(ctx, p, lt, "", "")
 		})
 	}
 	return cache.Session{}, false, fmt.Errorf("profile %s: no STS path chosen (internal error; please report it)", p.Name)
@@ -221,9 +234,13 @@ func (g *Getter) cached(ctx context.Context, key string, margin time.Duration, f
 // a code only when the cache has none with more than margin left.
 func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, margin time.Duration, force bool) (cache.Session, bool, error) {
 	return g.cached(ctx, g.Keys(p).MFA, margin, force, func(ctx context.Context) (cache.Session, error) {
+		lt, err := g.longTerm(ctx, p)
+		if err != nil {
+			return cache.Session{}, err
+		}
 		// withCode applies the used-step rule (usedcodes.go).
 		return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
-			return g.getSessionToken(ctx, p, code)
+			return g.getSessionToken(ctx, p, lt, code)
 		})
 	})
 }
@@ -279,11 +296,11 @@ func (g *Getter) load(key string) (cache.Session, bool, error) {
 
 func secs(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }
 
-func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, code string) (cache.Session, error) {
+func (g *Getter) getSessionToken(ctx context.Context, p *profile.Plan, longTerm creds.Credentials, code string) (cache.Session, error) {
 	ctx, cancel := wait.Ensure(ctx)
 	defer cancel()
 	watch := &skewWatch{base: g.transport(), now: g.now}
-	client := g.newClient(p.LongTerm, stsRegion(p.Region, p.MFASerial), watch)
+	client := g.newClient(longTerm, stsRegion(p.Region, p.MFASerial), watch)
 	g.log().Info("calling GetSessionToken", "device", p.MFASerial, "duration", p.SessionDuration, "access_key_id", p.LongTerm.AccessKeyID)
 	out, err := client.GetSessionToken(ctx, &sts.GetSessionTokenInput{
 		DurationSeconds: aws.Int32(int32(p.SessionDuration / time.Second)),

@@ -16,5 +16,6 @@ func (a *app) commands() []*cli.Command {
 		a.listCommand(),
 		a.clearCommand(),
 		a.explainCommand(),
+		a.keyringCommand(),
 	}
 }

@@ -6,8 +6,19 @@
 // This package is wiring only: flags in, one call into a package, output out.
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/awsmfa/awsmfa/internal/dbusoff"
+	"github.com/awsmfa/awsmfa/internal/keystore"
+)
 
 func main() {
+	// dbusoff kept the keyring library's init off the session bus; the
+	// environment goes back to the user's before anything else runs.
+	dbusoff.Restore()
+	if keystore.IsHelper(os.Args, os.Getenv) {
+		os.Exit(keystore.Serve(os.Stdin, os.Stdout, os.Getenv))
+	}
 	os.Exit(newApp().run(os.Args))
 }
