@@ -10,15 +10,11 @@ import (
 	"os"
 
 	"github.com/awsmfa/awsmfa/internal/dbusoff"
-	"github.com/awsmfa/awsmfa/internal/keystore"
 )
 
 func main() {
 	// dbusoff kept the keyring library's init off the session bus; the
 	// environment goes back to the user's before anything else runs.
 	dbusoff.Restore()
-	if keystore.IsHelper(os.Args, os.Getenv) {
-		os.Exit(keystore.Serve(os.Stdin, os.Stdout, os.Getenv))
-	}
 	os.Exit(newApp().run(os.Args))
 }

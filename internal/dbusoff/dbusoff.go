@@ -18,8 +18,9 @@
 // and others that sort after it.
 //
 // A process started with the keystore helper's variable set (the child
-// awsmfa starts to use the keyring) is left alone, so the library sees
-// the session bus there.
+// awsmfa starts to use the keyring) keeps its bus address, so the library
+// sees the session bus there; only when there is none to find is the
+// address set to the disabled one, so that no bus daemon is started.
 package dbusoff
 
 import "os"
@@ -47,6 +48,13 @@ var state saved
 
 func init() {
 	if os.Getenv(HelperEnv) == "1" {
+		// The helper uses a session bus that is there, never a new one:
+		// with no address and no bus socket in the runtime directory the
+		// D-Bus library would run dbus-launch, which starts a bus daemon
+		// that outlives the helper.
+		if a := os.Getenv(addrEnv); (a == "" || a == "autolaunch:") && !runtimeBus() {
+			os.Setenv(addrEnv, Disabled)
+		}
 		return
 	}
 	state.value, state.had = os.LookupEnv(addrEnv)
@@ -67,4 +75,26 @@ func Restore() {
 	} else {
 		os.Unsetenv(addrEnv)
 	}
+}
+
+// runtimeBus reports whether the user's runtime directory holds a session
+// bus, where the D-Bus library looks when the address is unset.
+func runtimeBus() bool {
+	dir := "/run/user/" + itoa(os.Getuid())
+	for _, name := range [...]string{"/bus", "/dbus-session"} {
+		if _, err := os.Stat(dir + name); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
 }

@@ -182,6 +182,9 @@ func (c *Client) call(ctx context.Context, req request) (response, error) {
 		return response{}, err
 	}
 	cmd := exec.CommandContext(ctx, exe, HelperArg)
+	// The name it was installed under, whatever the link resolved to (a
+	// multi-call binary picks its command by this name).
+	cmd.Args[0] = "awsmfa"
 	env := os.Environ()
 	if c.Environ != nil {
 		env = c.Environ()
