@@ -13,8 +13,13 @@ import (
 )
 
 func main() {
+	os.Exit(realMain())
+}
+
+// realMain runs the command line of this process; tests run it too.
+func realMain() int {
 	// dbusoff kept the keyring library's init off the session bus; the
 	// environment goes back to the user's before anything else runs.
 	dbusoff.Restore()
-	os.Exit(newApp().run(os.Args))
+	return newApp().run(os.Args)
 }

@@ -21,9 +21,9 @@ import (
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
+		"awsmfa": func() { os.Exit(realMain()) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
-		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },
+		"aws-mfa": func() { os.Exit(realMain()) },
 		"totp-code": func() {
 			if log := os.Getenv("CODE_LOG"); log != "" {
 				f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -105,6 +105,8 @@ func scriptParams() testscript.Params {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emu": cmdEmu,
 			"utc": cmdUTC,
+			// keyring_test.go
+			"session-bus": cmdSessionBus,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with

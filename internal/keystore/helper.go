@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -234,6 +235,8 @@ func fail(backend string, err error, h *helper) response {
 		r.Kind, r.Msg = Passphrase, np.msg
 	case backend == string(keyring.FileBackend) && h.asked:
 		r.Kind, r.Msg = Passphrase, "cannot decrypt the encrypted file keyring in "+h.fileDir()+": wrong passphrase?"
+	case backend == string(keyring.PassBackend) && errors.As(err, new(*exec.ExitError)):
+		r.Msg = "pass failed (" + oneLine(msg) + "): is the GPG key of the password store there and unlocked? pass said why above"
 	case strings.Contains(msg, "IsLocked") || strings.Contains(msg, "locked") || strings.Contains(msg, "dismissed"):
 		r.Kind, r.Msg = Locked, "the keyring is locked and was not unlocked: unlock it (log in to the desktop, or gnome-keyring-daemon --unlock) and try again"
 	case strings.Contains(msg, "ServiceUnknown") || strings.Contains(msg, "was not provided by any .service files"):

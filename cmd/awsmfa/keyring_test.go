@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// cmdSessionBus starts a private D-Bus session bus for the script, as a
+// desktop session has one, and points DBUS_SESSION_BUS_ADDRESS at it; the
+// bus (and the gnome-keyring-daemon that a script registers on it, which
+// leaves with the bus) is stopped when the script ends.
+//
+//	session-bus
+func cmdSessionBus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: session-bus")
+	}
+	dir := ts.MkAbs("bus")
+	ts.Check(os.MkdirAll(dir, 0o700))
+	sock := filepath.Join(dir, "socket")
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1", "--address=unix:path="+sock)
+	cmd.Env = []string{"HOME=" + ts.Getenv("HOME"), "PATH=" + ts.Getenv("PATH")}
+	out, err := cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(cmd.Start())
+	ts.Defer(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		ready <- strings.TrimSpace(line)
+	}()
+	select {
+	case addr := <-ready:
+		if addr == "" {
+			ts.Fatalf("dbus-daemon printed no address")
+		}
+		ts.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
+	case <-time.After(30 * time.Second):
+		ts.Fatalf("dbus-daemon did not start listening within 30s")
+	}
+}
