@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,4 +48,29 @@ func cmdSessionBus(ts *testscript.TestScript, neg bool, args []string) {
 	case <-time.After(30 * time.Second):
 		ts.Fatalf("dbus-daemon did not start listening within 30s")
 	}
+}
+
+// cmdFakeBus listens on a Unix socket, as a session bus would, and creates
+// PATH.connected at the first connection made to it, so a script can
+// check that a command never connected to the bus.
+//
+//	fake-bus PATH     listen on PATH (relative to $WORK) until the script ends
+func cmdFakeBus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fake-bus PATH")
+	}
+	path := ts.MkAbs(args[0])
+	l, err := net.Listen("unix", path)
+	ts.Check(err)
+	ts.Defer(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			os.WriteFile(path+".connected", nil, 0o600)
+			c.Close()
+		}
+	}()
 }

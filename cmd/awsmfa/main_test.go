@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/awsmfa/awsmfa/internal/dbusoff"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 )
 
@@ -20,6 +21,9 @@ import (
 // calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
+	// As main does: the environment the tests hand their children is the
+	// one they were given (internal/dbusoff).
+	dbusoff.Restore()
 	testscript.Main(m, map[string]func(){
 		"awsmfa": func() { os.Exit(realMain()) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
@@ -107,6 +111,7 @@ func scriptParams() testscript.Params {
 			"utc": cmdUTC,
 			// keyring_test.go
 			"session-bus": cmdSessionBus,
+			"fake-bus":    cmdFakeBus,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with
