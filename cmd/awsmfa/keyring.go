@@ -227,6 +227,10 @@ func (a *app) keyringRemove(c *cli.Context) error {
 			return err
 		}
 		if used, err = a.keyringClient().Remove(c.Context, backend, now.keyID); err != nil {
+			if keystore.IsNotFound(err) {
+				return fmt.Errorf("%v has no secret access key for %s of [%s]; nothing was changed (to drop the setting anyway, delete the %s line of [%s] in %s)",
+					keyringName(err), now.keyID, section, profile.KeyringKey, section, opt.Display)
+			}
 			return a.keyringError(err, section, now.keyID, name)
 		}
 		return f.Unset(section, profile.KeyringKey)
@@ -237,4 +241,13 @@ func (a *app) keyringRemove(c *cli.Context) error {
 	fmt.Fprintf(a.stderr, "awsmfa: removed the secret access key of [%s] (%s) from the keyring (%s), and %s from %s\n  the key is still active in IAM; to use the profile again: awsmfa setup %s --force\n",
 		section, before.keyID, used, profile.KeyringKey, opt.Display, profile.CommandArg(name))
 	return nil
+}
+
+// keyringName is "keyring (BACKEND)" for a keystore error.
+func keyringName(err error) string {
+	var ke *keystore.Error
+	if errors.As(err, &ke) && ke.Backend != "" {
+		return "keyring (" + ke.Backend + ")"
+	}
+	return "keyring"
 }

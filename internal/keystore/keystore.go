@@ -72,6 +72,7 @@ type Error struct {
 	Msg     string
 }
 
+// Error reads "keyring (BACKEND): what went wrong".
 func (e *Error) Error() string {
 	if e.Backend == "" {
 		return "keyring: " + e.Msg
