@@ -115,10 +115,16 @@ func (h *helper) fileDir() string {
 	return filepath.Join(home, ".local", "share", "awsmfa", "keyring")
 }
 
-func (h *helper) config(backends ...keyring.BackendType) keyring.Config {
+func (h *helper) config(backend keyring.BackendType) keyring.Config {
+	name := service
+	if backend == keyring.KWalletBackend {
+		// KWallet takes the service name for the wallet's: use the
+		// wallet the desktop opens at log-in, with a folder of our own.
+		name = "kdewallet"
+	}
 	return keyring.Config{
-		AllowedBackends:          backends,
-		ServiceName:              service,
+		AllowedBackends:          []keyring.BackendType{backend},
+		ServiceName:              name,
 		KeychainName:             "login",
 		KeychainTrustApplication: true,
 		FileDir:                  h.fileDir(),
