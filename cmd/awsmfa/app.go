@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/awsmfa/awsmfa/internal/keystore"
 )
 
 // version is set at release time with -ldflags "-X main.version=v1.2.3";
@@ -65,10 +63,6 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // run runs the command line args and returns the process exit status.
 func (a *app) run(args []string) int {
-	// The child awsmfa starts to use the keyring (internal/keystore).
-	if keystore.IsHelper(args, a.getenv) {
-		return keystore.Serve(a.stdin, a.stdout, a.getenv)
-	}
 	c := &cli.App{
 		Name:    "awsmfa",
 		Usage:   "temporary AWS credentials with MFA, for shells, commands and SDKs",

@@ -7,10 +7,68 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
+
+var (
+	helperOnce sync.Once
+	helperDir  string
+	helperErr  error
+)
+
+// buildKeyringHelper builds cmd/awsmfa-keyring once per test binary and
+// returns the directory that holds it.
+func buildKeyringHelper() (string, error) {
+	helperOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "awsmfa-keyring-bin")
+		if err != nil {
+			helperErr = err
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "awsmfa-keyring"), "../awsmfa-keyring").CombinedOutput()
+		if err != nil {
+			helperErr = &buildError{string(out)}
+			return
+		}
+		helperDir = dir
+	})
+	return helperDir, helperErr
+}
+
+// cmdKeyringHelper builds awsmfa-keyring, the helper awsmfa uses the
+// keyring through, and puts it first in PATH, as an install puts it
+// beside awsmfa.
+//
+//	keyring-helper
+func cmdKeyringHelper(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: keyring-helper")
+	}
+	dir, err := buildKeyringHelper()
+	ts.Check(err)
+	ts.Setenv("PATH", dir+string(os.PathListSeparator)+ts.Getenv("PATH"))
+}
+
+// TestAwsmfaDoesNotLinkTheKeyringLibrary: awsmfa's start-up pays nothing
+// for the keyring. The library's package init connects to the D-Bus
+// session bus (or runs dbus-launch), so only awsmfa-keyring may link it.
+func TestAwsmfaDoesNotLinkTheKeyringLibrary(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, banned := range []string{"github.com/99designs/", "github.com/godbus/", "github.com/gsterjov/", "github.com/dvsekhvalnov/", "github.com/awsmfa/awsmfa/internal/keystore/backend"} {
+			if strings.HasPrefix(pkg, banned) {
+				t.Errorf("awsmfa links %s", pkg)
+			}
+		}
+	}
+}
 
 // cmdSessionBus starts a private D-Bus session bus for the script, as a
 // desktop session has one, and points DBUS_SESSION_BUS_ADDRESS at it; the

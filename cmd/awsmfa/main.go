@@ -6,20 +6,8 @@
 // This package is wiring only: flags in, one call into a package, output out.
 package main
 
-import (
-	"os"
-
-	"github.com/awsmfa/awsmfa/internal/dbusoff"
-)
+import "os"
 
 func main() {
-	os.Exit(realMain())
-}
-
-// realMain runs the command line of this process; tests run it too.
-func realMain() int {
-	// dbusoff kept the keyring library's init off the session bus; the
-	// environment goes back to the user's before anything else runs.
-	dbusoff.Restore()
-	return newApp().run(os.Args)
+	os.Exit(newApp().run(os.Args))
 }

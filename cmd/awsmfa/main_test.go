@@ -13,7 +13,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/awsmfa/awsmfa/internal/dbusoff"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 )
 
@@ -21,13 +20,10 @@ import (
 // calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
-	// As main does: the environment the tests hand their children is the
-	// one they were given (internal/dbusoff).
-	dbusoff.Restore()
 	testscript.Main(m, map[string]func(){
-		"awsmfa": func() { os.Exit(realMain()) },
+		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
-		"aws-mfa": func() { os.Exit(realMain()) },
+		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },
 		"totp-code": func() {
 			if log := os.Getenv("CODE_LOG"); log != "" {
 				f, err := os.OpenFile(log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -110,8 +106,9 @@ func scriptParams() testscript.Params {
 			"emu": cmdEmu,
 			"utc": cmdUTC,
 			// keyring_test.go
-			"session-bus": cmdSessionBus,
-			"fake-bus":    cmdFakeBus,
+			"session-bus":    cmdSessionBus,
+			"fake-bus":       cmdFakeBus,
+			"keyring-helper": cmdKeyringHelper,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with

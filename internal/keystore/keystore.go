@@ -4,11 +4,12 @@
 // Windows Credential Manager, the Secret Service (GNOME Keyring, KeePassXC),
 // KWallet, the kernel keyring, pass, and an encrypted file.
 //
-// The library is only ever used in a child process (helper.go): awsmfa
-// starts itself with dbusoff.HelperEnv set, and the child answers one
-// request on its stdin. That keeps the library's package init (a D-Bus
-// connection, see internal/dbusoff) off every other awsmfa start, and it
-// lets the child see the session bus that the parent hid from the library.
+// The library is linked only into awsmfa-keyring (cmd/awsmfa-keyring,
+// package backend), a helper that awsmfa starts when it must read or write
+// the keyring; it answers one Request on its stdin with one Response. The
+// library's package init connects to the D-Bus session bus, so awsmfa
+// itself, whose cache-hit start-up is its most frequent path, does not
+// link it.
 //
 // What is stored: one item per access key ID, in the service "awsmfa",
 // holding the secret access key only. The access key ID stays in the
@@ -23,10 +24,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
-
-	"github.com/awsmfa/awsmfa/internal/dbusoff"
 )
 
 // Settings read from the environment.
@@ -117,9 +118,13 @@ func Choose(getenv func(string) string, profileValue string) string {
 	return normalize(profileValue)
 }
 
-// Client talks to the keyring through a child awsmfa.
+// HelperName is the helper's program name, installed beside awsmfa.
+const HelperName = "awsmfa-keyring"
+
+// Client talks to the keyring through the awsmfa-keyring helper.
 type Client struct {
-	// Executable is the awsmfa binary to start; "" means os.Executable.
+	// Executable is the running awsmfa binary; the helper is looked for
+	// beside it (also beside the file a link points to), then in PATH.
 	Executable string
 	// Environ is the child's environment; nil means os.Environ.
 	Environ func() []string
@@ -128,16 +133,18 @@ type Client struct {
 	Timeout time.Duration
 }
 
-// request and response are the helper's protocol: one JSON object each
-// way.
-type request struct {
+// Request is what awsmfa asks the helper, as one JSON object on its
+// stdin.
+type Request struct {
 	Op      string `json:"op"` // get, set, remove
 	Backend string `json:"backend"`
 	Key     string `json:"key"`
 	Secret  string `json:"secret,omitempty"`
 }
 
-type response struct {
+// Response is the helper's answer, as one JSON object on its stdout. Kind
+// is empty on success.
+type Response struct {
 	Backend string `json:"backend"`
 	Secret  string `json:"secret,omitempty"`
 	Kind    Kind   `json:"kind,omitempty"`
@@ -147,30 +154,27 @@ type response struct {
 // Get returns the secret access key stored for keyID, and the backend that
 // held it.
 func (c *Client) Get(ctx context.Context, backend, keyID string) (secret, used string, err error) {
-	r, err := c.call(ctx, request{Op: "get", Backend: backend, Key: keyID})
+	r, err := c.call(ctx, Request{Op: "get", Backend: backend, Key: keyID})
 	return r.Secret, r.Backend, err
 }
 
 // Set stores secret for keyID and returns the backend it went into (the
 // chosen one when backend is "auto").
 func (c *Client) Set(ctx context.Context, backend, keyID, secret string) (used string, err error) {
-	r, err := c.call(ctx, request{Op: "set", Backend: backend, Key: keyID, Secret: secret})
+	r, err := c.call(ctx, Request{Op: "set", Backend: backend, Key: keyID, Secret: secret})
 	return r.Backend, err
 }
 
 // Remove forgets the item for keyID; a missing item is a NotFound error.
 func (c *Client) Remove(ctx context.Context, backend, keyID string) (used string, err error) {
-	r, err := c.call(ctx, request{Op: "remove", Backend: backend, Key: keyID})
+	r, err := c.call(ctx, Request{Op: "remove", Backend: backend, Key: keyID})
 	return r.Backend, err
 }
 
-func (c *Client) call(ctx context.Context, req request) (response, error) {
-	exe := c.Executable
-	if exe == "" {
-		var err error
-		if exe, err = os.Executable(); err != nil {
-			return response{}, &Error{Kind: Failed, Msg: "cannot find the awsmfa binary to start the keyring helper: " + err.Error()}
-		}
+func (c *Client) call(ctx context.Context, req Request) (Response, error) {
+	exe, err := c.helper()
+	if err != nil {
+		return Response{}, err
 	}
 	timeout := c.Timeout
 	if timeout == 0 {
@@ -180,17 +184,13 @@ func (c *Client) call(ctx context.Context, req request) (response, error) {
 	defer cancel()
 	in, err := json.Marshal(req)
 	if err != nil {
-		return response{}, err
+		return Response{}, err
 	}
-	cmd := exec.CommandContext(ctx, exe, HelperArg)
-	// The name it was installed under, whatever the link resolved to (a
-	// multi-call binary picks its command by this name).
-	cmd.Args[0] = "awsmfa"
-	env := os.Environ()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = os.Environ()
 	if c.Environ != nil {
-		env = c.Environ()
+		cmd.Env = c.Environ()
 	}
-	cmd.Env = append(env, dbusoff.HelperEnv+"=1")
 	cmd.Stdin = bytes.NewReader(in)
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -198,16 +198,48 @@ func (c *Client) call(ctx context.Context, req request) (response, error) {
 	// holds the secret, which travels on the pipes only.
 	cmd.Stderr = os.Stderr
 	runErr := cmd.Run()
-	var resp response
+	var resp Response
 	if err := json.Unmarshal(out.Bytes(), &resp); err != nil {
 		if ctx.Err() != nil {
-			return response{}, &Error{Kind: Locked, Backend: req.Backend,
+			return Response{}, &Error{Kind: Locked, Backend: req.Backend,
 				Msg: fmt.Sprintf("no answer within %v (is it waiting to be unlocked?)", timeout)}
 		}
-		return response{}, &Error{Kind: Failed, Backend: req.Backend, Msg: fmt.Sprintf("the keyring helper failed (%v)", runErr)}
+		return Response{}, &Error{Kind: Failed, Backend: req.Backend, Msg: fmt.Sprintf("the keyring helper failed (%v)", runErr)}
 	}
 	if resp.Kind != "" {
 		return resp, &Error{Kind: resp.Kind, Backend: resp.Backend, Msg: resp.Msg}
 	}
 	return resp, nil
+}
+
+// helper finds awsmfa-keyring: beside awsmfa, beside the file awsmfa's
+// path links to, then in PATH.
+func (c *Client) helper() (string, error) {
+	name := HelperName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	exe := c.Executable
+	if exe == "" {
+		exe, _ = os.Executable()
+	}
+	var tried []string
+	if exe != "" {
+		dirs := []string{filepath.Dir(exe)}
+		if real, err := filepath.EvalSymlinks(exe); err == nil && filepath.Dir(real) != dirs[0] {
+			dirs = append(dirs, filepath.Dir(real))
+		}
+		for _, d := range dirs {
+			p := filepath.Join(d, name)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				return p, nil
+			}
+			tried = append(tried, d)
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	return "", &Error{Kind: Unavailable, Msg: fmt.Sprintf("%s, the helper awsmfa uses the keyring through, is neither beside awsmfa (%s) nor in PATH; install it: go install github.com/awsmfa/awsmfa/cmd/%s@latest (or make build)",
+		HelperName, strings.Join(tried, ", "), HelperName)}
 }

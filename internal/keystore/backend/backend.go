@@ -1,4 +1,8 @@
-package keystore
+// Package backend is the side of internal/keystore that uses the keyring
+// library (github.com/99designs/keyring). Only the awsmfa-keyring helper
+// links it: the library connects to the D-Bus session bus in its package
+// init, which no awsmfa start should pay for.
+package backend
 
 import (
 	"encoding/json"
@@ -13,29 +17,20 @@ import (
 
 	"github.com/99designs/keyring"
 
-	"github.com/awsmfa/awsmfa/internal/dbusoff"
+	"github.com/awsmfa/awsmfa/internal/keystore"
 	"golang.org/x/term"
 )
-
-// HelperArg is the first argument of the child awsmfa that serves one
-// keyring request (with dbusoff.HelperEnv set).
-const HelperArg = "__keyring-helper"
 
 // service names awsmfa's items in every backend.
 const service = "awsmfa"
 
-// IsHelper reports whether this process was started as the keyring helper.
-func IsHelper(args []string, getenv func(string) string) bool {
-	return len(args) == 2 && args[1] == HelperArg && getenv(dbusoff.HelperEnv) == "1"
-}
-
 // Serve answers one request read from in with one response on out, and
 // returns the exit status. It runs in the helper process only.
 func Serve(in io.Reader, out io.Writer, getenv func(string) string) int {
-	var req request
+	var req keystore.Request
 	dec := json.NewDecoder(io.LimitReader(in, 1<<16))
 	if err := dec.Decode(&req); err != nil {
-		json.NewEncoder(out).Encode(response{Kind: Failed, Msg: "bad request: " + err.Error()})
+		json.NewEncoder(out).Encode(keystore.Response{Kind: keystore.Failed, Msg: "bad request: " + err.Error()})
 		return 2
 	}
 	resp := serve(req, getenv)
@@ -48,12 +43,12 @@ func Serve(in io.Reader, out io.Writer, getenv func(string) string) int {
 	return 0
 }
 
-func serve(req request, getenv func(string) string) response {
-	if err := CheckBackend(req.Backend); err != nil {
-		return response{Kind: Failed, Msg: err.Error()}
+func serve(req keystore.Request, getenv func(string) string) keystore.Response {
+	if err := keystore.CheckBackend(req.Backend); err != nil {
+		return keystore.Response{Kind: keystore.Failed, Msg: err.Error()}
 	}
 	h := &helper{getenv: getenv}
-	kr, backend, err := h.open(normalize(req.Backend))
+	kr, backend, err := h.open(keystore.Choose(func(string) string { return "" }, req.Backend))
 	if err != nil {
 		return fail(backend, err, h)
 	}
@@ -63,7 +58,7 @@ func serve(req request, getenv func(string) string) response {
 		if err != nil {
 			return fail(backend, err, h)
 		}
-		return response{Backend: backend, Secret: string(item.Data)}
+		return keystore.Response{Backend: backend, Secret: string(item.Data)}
 	case "set":
 		if backend == string(keyring.FileBackend) {
 			if err := h.checkPassphrase(kr); err != nil {
@@ -79,7 +74,7 @@ func serve(req request, getenv func(string) string) response {
 		if err != nil {
 			return fail(backend, err, h)
 		}
-		return response{Backend: backend}
+		return keystore.Response{Backend: backend}
 	case "remove":
 		if _, err := kr.Get(req.Key); err != nil {
 			return fail(backend, err, h)
@@ -87,9 +82,9 @@ func serve(req request, getenv func(string) string) response {
 		if err := kr.Remove(req.Key); err != nil {
 			return fail(backend, err, h)
 		}
-		return response{Backend: backend}
+		return keystore.Response{Backend: backend}
 	}
-	return response{Kind: Failed, Msg: "unknown request " + req.Op}
+	return keystore.Response{Kind: keystore.Failed, Msg: "unknown request " + req.Op}
 }
 
 type helper struct {
@@ -105,7 +100,7 @@ type errNoPassphrase struct{ msg string }
 func (e *errNoPassphrase) Error() string { return e.msg }
 
 func (h *helper) fileDir() string {
-	if d := h.getenv(EnvFileDir); d != "" {
+	if d := h.getenv(keystore.EnvFileDir); d != "" {
 		return d
 	}
 	if d := h.getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
@@ -142,13 +137,13 @@ func (h *helper) config(backend keyring.BackendType) keyring.Config {
 
 // passphrase is the file backend's: the variable, else the terminal.
 func (h *helper) passphrase(prompt string) (string, error) {
-	if p := h.getenv(EnvPassphrase); p != "" {
+	if p := h.getenv(keystore.EnvPassphrase); p != "" {
 		h.asked = true
 		return p, nil
 	}
 	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 	if err != nil {
-		return "", &errNoPassphrase{msg: "the encrypted file keyring needs its passphrase and there is no terminal to ask on; set " + EnvPassphrase}
+		return "", &errNoPassphrase{msg: "the encrypted file keyring needs its passphrase and there is no terminal to ask on; set " + keystore.EnvPassphrase}
 	}
 	defer tty.Close()
 	fmt.Fprintf(tty, "awsmfa: %s: ", strings.TrimPrefix(prompt, "Enter "))
@@ -206,7 +201,7 @@ func (h *helper) passReady() bool {
 }
 
 func (h *helper) open(name string) (keyring.Keyring, string, error) {
-	if name != Auto {
+	if name != keystore.Auto {
 		kr, err := keyring.Open(h.config(keyring.BackendType(name)))
 		return kr, name, err
 	}
@@ -223,30 +218,30 @@ func (h *helper) open(name string) (keyring.Keyring, string, error) {
 
 // fail turns a library error into a response whose message says what to
 // do. Library errors carry no secrets; they are passed on shortened.
-func fail(backend string, err error, h *helper) response {
-	r := response{Backend: backend, Kind: Failed}
+func fail(backend string, err error, h *helper) keystore.Response {
+	r := keystore.Response{Backend: backend, Kind: keystore.Failed}
 	var np *errNoPassphrase
 	msg := err.Error()
 	switch {
 	case errors.Is(err, keyring.ErrKeyNotFound):
-		r.Kind, r.Msg = NotFound, "no such item"
+		r.Kind, r.Msg = keystore.NotFound, "no such item"
 	case errors.Is(err, keyring.ErrNoAvailImpl):
-		r.Kind = Unavailable
+		r.Kind = keystore.Unavailable
 		if backend == "" {
 			r.Msg = "no keyring backend is available here"
 		} else {
 			r.Msg = "this backend is not available here" + unavailableHint(backend)
 		}
 	case errors.As(err, &np):
-		r.Kind, r.Msg = Passphrase, np.msg
+		r.Kind, r.Msg = keystore.Passphrase, np.msg
 	case backend == string(keyring.FileBackend) && h.asked:
-		r.Kind, r.Msg = Passphrase, "cannot decrypt the encrypted file keyring in "+h.fileDir()+": wrong passphrase?"
+		r.Kind, r.Msg = keystore.Passphrase, "cannot decrypt the encrypted file keyring in "+h.fileDir()+": wrong passphrase?"
 	case backend == string(keyring.PassBackend) && errors.As(err, new(*exec.ExitError)):
 		r.Msg = "pass failed (" + oneLine(msg) + "): is the GPG key of the password store there and unlocked? pass said why above"
 	case strings.Contains(msg, "IsLocked") || strings.Contains(msg, "locked") || strings.Contains(msg, "dismissed"):
-		r.Kind, r.Msg = Locked, "the keyring is locked and was not unlocked: unlock it (log in to the desktop, or gnome-keyring-daemon --unlock) and try again"
+		r.Kind, r.Msg = keystore.Locked, "the keyring is locked and was not unlocked: unlock it (log in to the desktop, or gnome-keyring-daemon --unlock) and try again"
 	case strings.Contains(msg, "ServiceUnknown") || strings.Contains(msg, "was not provided by any .service files"):
-		r.Kind, r.Msg = Unavailable, "no Secret Service is running on the session bus"+unavailableHint(backend)
+		r.Kind, r.Msg = keystore.Unavailable, "no Secret Service is running on the session bus"+unavailableHint(backend)
 	default:
 		r.Msg = oneLine(msg)
 	}
@@ -256,9 +251,9 @@ func fail(backend string, err error, h *helper) response {
 func unavailableHint(backend string) string {
 	switch backend {
 	case "keychain":
-		return " (the macOS Keychain needs a build with cgo; set " + EnvBackend + "=file or pass)"
+		return " (the macOS Keychain needs a build with cgo; set " + keystore.EnvBackend + "=file or pass)"
 	case "secret-service", "kwallet":
-		return " (no D-Bus session bus, or no provider on it; set " + EnvBackend + "=file or pass on a headless machine)"
+		return " (no D-Bus session bus, or no provider on it; set " + keystore.EnvBackend + "=file or pass on a headless machine)"
 	case "pass":
 		return " (install pass and run pass init GPG-ID)"
 	}
