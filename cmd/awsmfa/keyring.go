@@ -22,9 +22,12 @@ keyring (macOS Keychain, Windows Credential Manager, the Secret Service,
 KWallet, pass, or an encrypted file) instead of the credentials file. The
 section keeps the access key ID and awsmfa_keyring = BACKEND.
 
-The backend is chosen automatically unless ` + keystore.EnvBackend + ` names
-one (` + joinBackends() + `). The encrypted file backend asks for its
-passphrase on the terminal, or reads ` + keystore.EnvPassphrase + `.`,
+The backend is chosen automatically unless ` + keystore.EnvBackend + `
+names one:
+   ` + joinBackends() + `.
+The encrypted file backend asks for its passphrase on the terminal, or
+reads ` + keystore.EnvPassphrase + `. The keyring is used through
+` + keystore.HelperName + `, installed beside awsmfa.`,
 		Subcommands: []*cli.Command{
 			{
 				Name:      "import",

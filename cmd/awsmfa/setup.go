@@ -27,6 +27,10 @@ secret on stdin with --secret-access-key - (or env AWSMFA_SECRET_ACCESS_KEY).
 The secret is never accepted as a flag value: it would land in the shell
 history and in ps.
 
+With --keyring the secret access key goes into the system keyring (see
+'awsmfa keyring --help') and the section keeps the access key ID and
+awsmfa_keyring = BACKEND instead.
+
 Refuses to replace an existing section unless --force. Every other section
 and comment of the credentials file stays as it was; the file stays 0600.`,
 		Flags: []cli.Flag{
