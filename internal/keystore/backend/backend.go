@@ -232,6 +232,9 @@ func fail(backend string, err error, h *helper) keystore.Response {
 		} else {
 			r.Msg = "this backend is not available here" + unavailableHint(backend)
 		}
+	case errors.As(err, new(*json.SyntaxError)) || errors.As(err, new(*json.UnmarshalTypeError)):
+		// Its message could quote a character of what the item holds.
+		r.Msg = "the keyring item for this key is not in awsmfa's format (written by another program?); remove it and run awsmfa keyring import or setup --keyring again"
 	case errors.As(err, &np):
 		r.Kind, r.Msg = keystore.Passphrase, np.msg
 	case backend == string(keyring.FileBackend) && h.asked:

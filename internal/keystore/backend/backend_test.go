@@ -66,3 +66,15 @@ func TestServeFile(t *testing.T) {
 		}
 	}
 }
+
+// TestServeForeignItem: an item another program wrote under awsmfa's
+// name in pass is refused without quoting any of it.
+func TestServeForeignItem(t *testing.T) {
+	r := fail("pass", json.Unmarshal([]byte("qSecretNotJSON"), new(struct{})), &helper{getenv: func(string) string { return "" }})
+	if r.Kind != keystore.Failed || strings.Contains(r.Msg, "'q'") {
+		t.Fatalf("response %+v", r)
+	}
+	if !strings.Contains(r.Msg, "not in awsmfa's format") {
+		t.Fatalf("message %q does not say what is wrong", r.Msg)
+	}
+}
