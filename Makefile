@@ -12,6 +12,7 @@ FUZZTIME ?= 20s
 
 build:
 	$(BUILD) -o bin/awsmfa ./cmd/awsmfa
+	$(BUILD) -o bin/awsmfa-keyring ./cmd/awsmfa-keyring
 	$(BUILD) -o bin/stsemu ./cmd/stsemu
 
 vet:
@@ -23,6 +24,9 @@ cross:
 	GOOS=darwin GOARCH=arm64 $(BUILD) -o /dev/null ./cmd/awsmfa
 	GOOS=windows GOARCH=amd64 $(BUILD) -o /dev/null ./cmd/awsmfa
 	GOOS=linux GOARCH=arm64 $(BUILD) -o /dev/null ./cmd/awsmfa
+	GOOS=darwin GOARCH=arm64 $(BUILD) -o /dev/null ./cmd/awsmfa-keyring
+	GOOS=windows GOARCH=amd64 $(BUILD) -o /dev/null ./cmd/awsmfa-keyring
+	GOOS=linux GOARCH=arm64 $(BUILD) -o /dev/null ./cmd/awsmfa-keyring
 
 test: vet cross
 	$(GO) test $(RACE) -timeout 20m ./...

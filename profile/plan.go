@@ -109,8 +109,13 @@ type Plan struct {
 	// section (aws-mfa's, or one `awsmfa write` made), which may then serve
 	// as the session.
 	ShortTermFound bool
-	// LongTerm holds AccessKeyID and SecretAccessKey only.
+	// LongTerm holds AccessKeyID and SecretAccessKey only. With Keyring
+	// set, SecretAccessKey is empty: the secret is in the system keyring.
 	LongTerm creds.Credentials
+	// Keyring is the awsmfa_keyring value of the long-term section (a
+	// backend name, or "auto") when the secret access key is kept in the
+	// system keyring; "" when it is in the file.
+	Keyring string
 
 	MFASerial string // device ARN or hardware serial; "" for Role
 	// RoleARN is the role Path assumes: "" for SessionToken; for a role
@@ -147,7 +152,7 @@ type Plan struct {
 	Files Files
 
 	// Origins holds, for each setting that has a value, where it came from.
-	// Keys: "profile", "aws_access_key_id", "mfa_serial", "role_arn",
+	// Keys: "profile", "aws_access_key_id", "awsmfa_keyring", "mfa_serial", "role_arn",
 	// "external_id", "role_session_name", "duration" (the duration of the
 	// session the user gets: RoleDuration on role paths, SessionDuration on
 	// SessionToken), "session_duration" (the MFA session's duration on the
@@ -281,6 +286,7 @@ func (p *Plan) Settings() []Setting {
 	add("profile", p.Name)
 	add("aws_access_key_id", p.LongTerm.AccessKeyID+" (in ["+p.KeysFrom+"])")
 	add("credential_process", p.KeysProcess+" (in ["+p.KeysFrom+"])")
+	add(KeyringKey, p.Keyring)
 	add("mfa_serial", p.MFASerial)
 	add("mfa_process", p.MFAProcess)
 	add("role_arn", p.RoleARN)

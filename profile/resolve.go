@@ -382,6 +382,7 @@ type inputs struct {
 	duration, sessionDur setting
 	region, mfaProcess   setting
 	process              setting // credential_process of keysFrom
+	keyring              setting // awsmfa_keyring (keyring.go)
 }
 
 func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
@@ -604,6 +605,7 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 	get(&in.duration, "duration_seconds")
 	get(&in.sessionDur, "mfa_session_duration")
 	get(&in.mfaProcess, "mfa_process")
+	get(&in.keyring, KeyringKey)
 	if err != nil {
 		return in, err
 	}
@@ -642,6 +644,9 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 // keys checks and sets the long-term key pair.
 func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
+	if handled, err := w.keyringKeys(p, name, in); handled || err != nil {
+		return err
+	}
 	if in.process.set() {
 		p.KeysProcess = in.process.value
 		p.Origins["credential_process"] = in.process.origin

@@ -92,8 +92,9 @@ func (g *Getter) assumeHop(ctx context.Context, p *profile.Plan, h profile.Hop, 
 }
 
 // longTerm gets a plan's long-term keys at most once per Get: the plan's
-// own, or those its credential_process prints, run only when an STS call
-// needs them.
+// own, those its credential_process prints, or the pair whose secret the
+// system keyring keeps; the command and the keyring are used only when an
+// STS call needs the keys.
 type longTerm struct {
 	g    *Getter
 	p    *profile.Plan
@@ -103,11 +104,15 @@ type longTerm struct {
 }
 
 func (l *longTerm) get(ctx context.Context) (creds.Credentials, error) {
-	if l.p.KeysProcess == "" {
+	if l.p.KeysProcess == "" && l.p.Keyring == "" {
 		return l.p.LongTerm, nil
 	}
 	if !l.done {
-		l.c, l.err = l.g.runKeys(ctx, l.p)
+		if l.p.KeysProcess != "" {
+			l.c, l.err = l.g.runKeys(ctx, l.p)
+		} else {
+			l.c, l.err = l.g.fromKeyring(ctx, l.p)
+		}
 		l.done = true
 	}
 	return l.c, l.err

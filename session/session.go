@@ -54,6 +54,11 @@ type Getter struct {
 	// Stderr receives the stderr of a credential_process that supplies
 	// the long-term keys; nil discards it.
 	Stderr io.Writer
+	// Secret reads the secret access key of a plan that keeps it in the
+	// system keyring (profile.Plan.Keyring). It is called only when STS
+	// must be called, before a code is asked for, so a cache hit never
+	// touches the keyring; nil refuses such plans (keyring.go).
+	Secret func(ctx context.Context, p *profile.Plan) (string, error)
 }
 
 // Result is what Get returns.

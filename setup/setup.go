@@ -58,6 +58,11 @@ type Input struct {
 	// IAMEndpoint and STSEndpoint are where the IAM and STS calls go; ""
 	// means AWS itself. See IAMEndpoint and session.Endpoint.
 	IAMEndpoint, STSEndpoint string
+	// StoreSecret, when set, keeps the secret access key out of the file:
+	// it stores the secret in the system keyring and returns the backend
+	// it went to, which is written as awsmfa_keyring beside the access key
+	// ID. It is called under the file's lock, just before the write.
+	StoreSecret func(ctx context.Context, keyID, secret string) (backend string, err error)
 	// Open opens the terminal the questions are asked on. It is called only
 	// when a question is needed, and again at the next question if it
 	// failed; Run closes what it opened. nil means there is no terminal.
@@ -212,7 +217,7 @@ func Run(ctx context.Context, in Input) (Result, error) {
 		return Result{}, err
 	}
 
-	if err := write(ctx, path, opt, ans); err != nil {
+	if err := write(ctx, path, opt, ans, in.StoreSecret); err != nil {
 		return Result{}, err
 	}
 	return Result{Name: ans.name, Section: ans.section, Display: display, Device: ans.device}, nil
@@ -220,17 +225,32 @@ func Run(ctx context.Context, in Input) (Result, error) {
 
 // write writes the section under the file's lock, refusing again if it
 // appeared meanwhile.
-func write(ctx context.Context, path string, opt iniedit.Options, ans answers) error {
-	set := []iniedit.KV{
-		{Key: "aws_access_key_id", Value: ans.keyID},
-		{Key: "aws_secret_access_key", Value: ans.secret},
-		{Key: "aws_mfa_device", Value: ans.device},
-	}
-	if ans.role != "" {
-		set = append(set, iniedit.KV{Key: "assume_role", Value: ans.role})
-	}
+func write(ctx context.Context, path string, opt iniedit.Options, ans answers, store func(ctx context.Context, keyID, secret string) (string, error)) error {
 	return iniedit.Update(ctx, path, opt, func(f *iniedit.File) error {
 		if err := exists(f, ans, opt.Display); err != nil {
+			return err
+		}
+		// The secret goes into the file, or into the keyring with the
+		// file saying which backend holds it; never both.
+		secret := iniedit.KV{Key: "aws_secret_access_key", Value: ans.secret}
+		drop := profile.KeyringKey
+		if store != nil {
+			backend, err := store(ctx, ans.keyID, ans.secret)
+			if err != nil {
+				return err
+			}
+			secret = iniedit.KV{Key: profile.KeyringKey, Value: backend}
+			drop = "aws_secret_access_key"
+		}
+		set := []iniedit.KV{
+			{Key: "aws_access_key_id", Value: ans.keyID},
+			secret,
+			{Key: "aws_mfa_device", Value: ans.device},
+		}
+		if ans.role != "" {
+			set = append(set, iniedit.KV{Key: "assume_role", Value: ans.role})
+		}
+		if err := f.Unset(ans.section, drop); err != nil {
 			return err
 		}
 		if err := f.Set(ans.section, set...); err != nil {

@@ -17,5 +17,6 @@ func (a *app) commands() []*cli.Command {
 		a.clearCommand(),
 		a.explainCommand(),
 		a.loginCommand(),
+		a.keyringCommand(),
 	}
 }

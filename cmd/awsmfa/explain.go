@@ -44,6 +44,9 @@ func (a *app) explain(c *cli.Context) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "profile %s (%s layout, keys in [%s])\n", p.Name, p.Layout, p.KeysFrom)
+	if p.Keyring != "" {
+		fmt.Fprintf(&b, "secret access key from: %s\n", a.keyringSource(p))
+	}
 	fmt.Fprintf(&b, "STS path: %s\n  %s\n", p.Path, p.Describe())
 	if d := p.DescribeChain(); d != "" {
 		fmt.Fprintf(&b, "  %s\n", d)

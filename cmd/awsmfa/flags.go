@@ -240,6 +240,8 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 			Stderr: a.stderr,
 			// The used-step rule: never send one code twice on a device.
 			Used: &session.UsedCodes{Path: filepath.Join(store.Dir(), session.UsedCodesFile), Notify: a.stderr},
+			// Read only when STS must be called (session/keyring.go).
+			Secret: a.keyringSecret,
 		},
 	}, nil
 }

@@ -105,6 +105,10 @@ func scriptParams() testscript.Params {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"emu": cmdEmu,
 			"utc": cmdUTC,
+			// keyring_test.go
+			"session-bus":    cmdSessionBus,
+			"fake-bus":       cmdFakeBus,
+			"keyring-helper": cmdKeyringHelper,
 		},
 		Condition: func(cond string) (bool, error) {
 			// [have:PROG] is true when PROG is installed; with

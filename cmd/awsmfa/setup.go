@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/exporter"
+	"github.com/awsmfa/awsmfa/internal/keystore"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/setup"
 )
@@ -25,6 +27,10 @@ secret on stdin with --secret-access-key - (or env AWSMFA_SECRET_ACCESS_KEY).
 The secret is never accepted as a flag value: it would land in the shell
 history and in ps.
 
+With --keyring the secret access key goes into the system keyring (see
+'awsmfa keyring --help') and the section keeps the access key ID and
+awsmfa_keyring = BACKEND instead.
+
 Refuses to replace an existing section unless --force. Every other section
 and comment of the credentials file stays as it was; the file stays 0600.`,
 		Flags: []cli.Flag{
@@ -35,6 +41,7 @@ and comment of the credentials file stays as it was; the file stays 0600.`,
 			&cli.StringFlag{Name: "assume-role", Aliases: []string{"assume"}, Usage: "role `ARN` to record as assume_role"},
 			&cli.StringFlag{Name: "long-term-suffix", Aliases: []string{"long-suffix"}, Usage: "`SUFFIX` of the section (none: no suffix)", Value: "long-term"},
 			&cli.BoolFlag{Name: "force", Usage: "replace the keys of an existing section"},
+			&cli.BoolFlag{Name: "keyring", Usage: "keep the secret access key in the system keyring, not in the file (backend: env " + keystore.EnvBackend + ", else automatic)"},
 		},
 		Action: func(c *cli.Context) error { return a.setup(c, setup.OpenTTY) },
 	}
@@ -72,6 +79,19 @@ func (a *app) setup(c *cli.Context, open func() (setup.Terminal, error)) error {
 	if in.KeyID == "" {
 		in.KeyID = a.getenv(setup.EnvKeyID)
 	}
+	if c.Bool("keyring") {
+		backend := keystore.Choose(a.getenv, "")
+		if err := keystore.CheckBackend(backend); err != nil {
+			return err
+		}
+		in.StoreSecret = func(ctx context.Context, keyID, secret string) (string, error) {
+			used, err := a.keyringClient().Set(ctx, backend, keyID, secret)
+			if err != nil {
+				return "", a.keyringError(err, setupSection(in.Name, in.Suffix), keyID, in.Name)
+			}
+			return used, nil
+		}
+	}
 	res, err := setup.Run(c.Context, in)
 	if errors.Is(err, setup.ErrCancelled) {
 		return &exitError{code: 130, err: err}
@@ -108,4 +128,15 @@ func (a *app) setupSecret(c *cli.Context) func() (string, error) {
 		return func() (string, error) { return secret, nil }
 	}
 	return nil
+}
+
+// setupSection is the section setup writes, for messages.
+func setupSection(name, suffix string) string {
+	if name == "" {
+		return "new profile"
+	}
+	if suffix != "" && suffix != "none" {
+		return name + "-" + suffix
+	}
+	return name
 }
