@@ -3,7 +3,7 @@
 // (hyperfine is used when installed).
 //
 //	benchtool stats FILE.json...
-//	benchtool loop [-runs N] [-warmup N] -export FILE.json CMD...
+//	benchtool loop [-runs N] [-warmup N] [-prepare CMD] -export FILE.json CMD...
 //	benchtool rss [-runs N] -- PROG [ARG...]
 //
 // stats prints "MEAN STDDEV" in seconds, one line per command, from JSON
@@ -41,7 +41,7 @@ func main() {
 	}
 }
 
-const usage = "usage: benchtool stats FILE.json... | loop [-runs N] [-warmup N] -export FILE.json CMD... | rss [-runs N] -- PROG [ARG...]"
+const usage = "usage: benchtool stats FILE.json... | loop [-runs N] [-warmup N] [-prepare CMD] -export FILE.json CMD... | rss [-runs N] -- PROG [ARG...]"
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -128,11 +128,21 @@ func loop(args []string) error {
 	runs := fs.Int("runs", 200, "measured runs of each command")
 	warmup := fs.Int("warmup", 20, "unmeasured runs of each command first")
 	out := fs.String("export", "", "write hyperfine-style JSON here")
+	prepare := fs.String("prepare", "", "a command run, untimed, before every run (as hyperfine's --prepare)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" || fs.NArg() == 0 || *runs < 2 {
-		return errors.New("usage: benchtool loop [-runs N>1] [-warmup N] -export FILE.json CMD...")
+		return errors.New("usage: benchtool loop [-runs N>1] [-warmup N] [-prepare CMD] -export FILE.json CMD...")
+	}
+	prep := strings.Fields(*prepare)
+	run := func(argv []string) (time.Duration, error) {
+		if len(prep) > 0 {
+			if _, err := once(prep); err != nil {
+				return 0, err
+			}
+		}
+		return once(argv)
 	}
 	var e export
 	for _, c := range fs.Args() {
@@ -141,13 +151,13 @@ func loop(args []string) error {
 			return errors.New("loop: empty command")
 		}
 		for range *warmup {
-			if _, err := once(argv); err != nil {
+			if _, err := run(argv); err != nil {
 				return err
 			}
 		}
 		r := result{Command: c, Min: math.Inf(1)}
 		for range *runs {
-			d, err := once(argv)
+			d, err := run(argv)
 			if err != nil {
 				return err
 			}
