@@ -28,10 +28,31 @@ type SessionInfo struct {
 	StaleRegion []string
 }
 
-// EnvRegion records the region awsmfa exported as AWS_REGION and
-// AWS_DEFAULT_REGION, so that a later export for a profile with no region
-// can tell awsmfa's region from one the user set.
-const EnvRegion = "AWSMFA_REGION"
+// The AWSMFA_* variables that Session sets and Clear unsets: the contract
+// between `awsmfa env`, the child of `awsmfa exec`, the prompt hooks and
+// `awsmfa prompt`. This is the one place their names are spelled in Go.
+const (
+	// EnvProfile is the profile name the user asked for.
+	EnvProfile = "AWSMFA_PROFILE"
+	// EnvExpiration is the session's expiry, Unix seconds.
+	EnvExpiration = "AWSMFA_EXPIRATION"
+	// EnvRefreshAt is when the session is due for refresh (expiry minus
+	// the margin), Unix seconds: the hook refreshes at or after it.
+	EnvRefreshAt = "AWSMFA_REFRESH_AT"
+	// EnvMarker is the path of the file whose mtime is EnvRefreshAt (read
+	// by the fish hook without starting a process).
+	EnvMarker = "AWSMFA_MARKER"
+	// EnvRegion records the region awsmfa exported as AWS_REGION and
+	// AWS_DEFAULT_REGION, so that a later export for a profile with no
+	// region can tell awsmfa's region from one the user set.
+	EnvRegion = "AWSMFA_REGION"
+)
+
+// SessionNames returns the AWSMFA_* variables of the session contract, in
+// the order Session sets them.
+func SessionNames() []string {
+	return []string{EnvProfile, EnvExpiration, EnvRefreshAt, EnvMarker, EnvRegion}
+}
 
 // StaleRegion returns the region variables (AWS_REGION, AWS_DEFAULT_REGION)
 // of the environment getenv reads that still hold the region awsmfa
@@ -91,10 +112,10 @@ func Session(c creds.Credentials, s SessionInfo) Changes {
 			Var{"AWS_REGION", s.Region},
 			Var{"AWS_DEFAULT_REGION", s.Region})
 	}
-	ch.setOrUnset("AWSMFA_PROFILE", s.Profile)
-	ch.setOrUnset("AWSMFA_EXPIRATION", expUnix)
-	ch.setOrUnset("AWSMFA_REFRESH_AT", refreshUnix)
-	ch.setOrUnset("AWSMFA_MARKER", s.Marker)
+	ch.setOrUnset(EnvProfile, s.Profile)
+	ch.setOrUnset(EnvExpiration, expUnix)
+	ch.setOrUnset(EnvRefreshAt, refreshUnix)
+	ch.setOrUnset(EnvMarker, s.Marker)
 	ch.setOrUnset(EnvRegion, s.Region)
 	if s.Region == "" {
 		ch.Unset = append(ch.Unset, s.StaleRegion...)
@@ -111,8 +132,8 @@ func Clear(staleRegion ...string) Changes {
 	unset := []string{
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
 		"AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION",
-		"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER", EnvRegion,
 	}
+	unset = append(unset, SessionNames()...)
 	return Changes{Unset: append(unset, staleRegion...)}
 }
 

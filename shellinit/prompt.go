@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/awsmfa/awsmfa/exporter"
 )
 
 // DefaultFormat is the segment `awsmfa prompt` prints, the same text the bash
@@ -27,17 +29,17 @@ type Segment struct {
 // (AWSMFA_PROFILE, AWSMFA_EXPIRATION and AWSMFA_REFRESH_AT, Unix seconds).
 // ok is false when none is exported; err says which variable is malformed.
 func SegmentFromEnv(getenv func(string) string, now time.Time) (s Segment, ok bool, err error) {
-	exp, refresh := getenv("AWSMFA_EXPIRATION"), getenv("AWSMFA_REFRESH_AT")
+	exp, refresh := getenv(exporter.EnvExpiration), getenv(exporter.EnvRefreshAt)
 	if exp == "" && refresh == "" {
 		return Segment{}, false, nil
 	}
-	s = Segment{Profile: getenv("AWSMFA_PROFILE"), Now: now}
-	if s.Expiration, err = unixEnv("AWSMFA_EXPIRATION", exp, s.Profile); err != nil {
+	s = Segment{Profile: getenv(exporter.EnvProfile), Now: now}
+	if s.Expiration, err = unixEnv(exporter.EnvExpiration, exp, s.Profile); err != nil {
 		return Segment{}, false, err
 	}
 	if refresh == "" {
 		s.RefreshAt = s.Expiration
-	} else if s.RefreshAt, err = unixEnv("AWSMFA_REFRESH_AT", refresh, s.Profile); err != nil {
+	} else if s.RefreshAt, err = unixEnv(exporter.EnvRefreshAt, refresh, s.Profile); err != nil {
 		return Segment{}, false, err
 	}
 	return s, true, nil

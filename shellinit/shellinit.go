@@ -27,6 +27,17 @@ type Shell interface {
 // binPlaceholder marks where a script takes the quoted path of awsmfa.
 const binPlaceholder = "@AWSMFA_BIN@"
 
+// The AWSMFA_* variables the hooks own, beside the session's (exporter's
+// Env* names), which they read.
+const (
+	// EnvPrompt is the prompt segment the bash and zsh hooks keep current
+	// ("dev 1h23m"); fish's hook offers the awsmfa_prompt function instead.
+	EnvPrompt = "AWSMFA_PROMPT"
+	// EnvHookMFA says whether a hook refresh may ask for a code: prompt
+	// (the default), warn or off.
+	EnvHookMFA = "AWSMFA_HOOK_MFA"
+)
+
 // Names lists the shells that have a hook, in the order help text shows them.
 func Names() []string { return []string{"bash", "zsh", "fish"} }
 

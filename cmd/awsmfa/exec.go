@@ -13,6 +13,7 @@ import (
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/setup"
 )
 
 func (a *app) execCommand() *cli.Command {
@@ -34,12 +35,12 @@ var staleVars = []string{
 	"AWS_CREDENTIAL_EXPIRATION", "AWS_SESSION_EXPIRATION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
 	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-	"AWSMFA_PROFILE", "AWSMFA_EXPIRATION", "AWSMFA_REFRESH_AT", "AWSMFA_MARKER",
+	exporter.EnvProfile, exporter.EnvExpiration, exporter.EnvRefreshAt, exporter.EnvMarker,
 	// A TOTP seed is the second factor itself, and the long-term keys that
 	// setup reads from the environment are the first: the child has no use
 	// for either.
-	"AWSMFA_TOTP_SEED", "AWSMFA_TOTP_SEED_PROCESS",
-	"AWSMFA_ACCESS_KEY_ID", "AWSMFA_SECRET_ACCESS_KEY",
+	session.EnvTOTPSeed, session.EnvTOTPSeedProcess,
+	setup.EnvKeyID, setup.EnvSecret,
 }
 
 func (a *app) exec(c *cli.Context) error {
@@ -108,7 +109,7 @@ func (a *app) exec(c *cli.Context) error {
 		set = append(set, srv.Env()...)
 		for _, v := range exporter.Session(res.Credentials, info).Set {
 			switch v.Name {
-			case "AWS_REGION", "AWS_DEFAULT_REGION", "AWSMFA_PROFILE", exporter.EnvRegion:
+			case "AWS_REGION", "AWS_DEFAULT_REGION", exporter.EnvProfile, exporter.EnvRegion:
 				set = append(set, v.Name+"="+v.Value)
 			}
 		}

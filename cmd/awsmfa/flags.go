@@ -19,6 +19,7 @@ import (
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/shellinit"
 )
 
 // sessionFlags are shared by every command that gets a session.
@@ -291,12 +292,12 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 		}, nil
 	}
 	if hook {
-		switch mode := a.getenv("AWSMFA_HOOK_MFA"); mode {
+		switch mode := a.getenv(shellinit.EnvHookMFA); mode {
 		case "", "prompt":
 		case "warn", "off":
 			return session.NoCode{}, nil
 		default:
-			return nil, fmt.Errorf("AWSMFA_HOOK_MFA=%q: use prompt, warn or off", mode)
+			return nil, fmt.Errorf("%s=%q: use prompt, warn or off", shellinit.EnvHookMFA, mode)
 		}
 	}
 	if a.compat && !stdinIsTerminal(a.stdin) {
@@ -306,7 +307,7 @@ func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (
 	tty := session.TTYPrompt{Label: plan.Name}
 	// With no terminal, a desktop window (code_dialog.go); the hook opens
 	// one only when AWSMFA_HOOK_MFA=prompt says so outright.
-	if !hook || a.getenv("AWSMFA_HOOK_MFA") == "prompt" {
+	if !hook || a.getenv(shellinit.EnvHookMFA) == "prompt" {
 		d, err := session.DialogFor(a.getenv, runtime.GOOS)
 		if err != nil {
 			return nil, err
