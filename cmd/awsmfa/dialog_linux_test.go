@@ -60,7 +60,21 @@ func xvfb(t *testing.T) string {
 		if _, err := strconv.Atoi(n); err != nil {
 			t.Fatalf("Xvfb did not report its display (got %q): %s", n, stderr.String())
 		}
-		return ":" + n
+		// The display is reported once its sockets exist; wait (at most
+		// 30 s) until a client can really talk to it, so a dialog started
+		// next never meets a display that is not there yet.
+		display := ":" + n
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			_, err := xTry(display, "xdotool", "getdisplaygeometry")
+			if err == nil {
+				return display
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("Xvfb reported display %s, but no client could open it within 30s: %v; Xvfb said: %s", display, err, stderr.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("Xvfb did not report a display within 30s: %s", stderr.String())
 	}
