@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
 
 // Limits of the federation endpoint's SessionDuration, the console
@@ -94,15 +95,7 @@ func PartitionOf(arn string) (Partition, error) {
 // else https://SIGNIN-HOST/federation. An override must be https, or http
 // to a loopback address only: the session's secret key travels in it.
 func Endpoint(p Partition, getenv func(string) string) (string, error) {
-	base, from := "", ""
-	if getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") != "true" {
-		for _, k := range []string{EnvEndpoint, "AWS_ENDPOINT_URL"} {
-			if v := getenv(k); v != "" {
-				base, from = v, k
-				break
-			}
-		}
-	}
+	base, from := endpoint.Configured(getenv, "SIGNIN")
 	if base == "" {
 		return "https://" + p.Signin + "/federation", nil
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
 
 // maxSkew is how far the local clock may be from STS's before we warn.
@@ -29,13 +30,8 @@ const maxSkew = time.Minute
 // Endpoint returns the STS endpoint the SDK's own settings name
 // (AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL), or "" for AWS itself.
 func Endpoint(getenv func(string) string) string {
-	if getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == "true" {
-		return ""
-	}
-	if u := getenv("AWS_ENDPOINT_URL_STS"); u != "" {
-		return u
-	}
-	return getenv("AWS_ENDPOINT_URL")
+	u, _ := endpoint.Configured(getenv, "STS")
+	return u
 }
 
 // stsRegion picks the region for STS calls: the profile's, else the

@@ -20,18 +20,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
 
 // IAMEndpoint returns the IAM endpoint the SDK's own settings name
 // (AWS_ENDPOINT_URL_IAM, then AWS_ENDPOINT_URL), or "" for AWS itself.
 func IAMEndpoint(getenv func(string) string) string {
-	if getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") == "true" {
-		return ""
-	}
-	if u := getenv("AWS_ENDPOINT_URL_IAM"); u != "" {
-		return u
-	}
-	return getenv("AWS_ENDPOINT_URL")
+	u, _ := endpoint.Configured(getenv, "IAM")
+	return u
 }
 
 // findDevice lists the MFA devices of the user the keys belong to and

@@ -165,84 +165,87 @@ func (s keyState) check(op string) error {
 	return nil
 }
 
-func (a *app) keyringImport(c *cli.Context) error {
+// keyringEdit is the shape of keyring import and remove: it reads the
+// long-term section of the command's profile and checks it for op, then
+// calls prepare (which may refuse before the file is locked), then, under
+// the file's lock, reads and checks the section again and calls apply to
+// change the keyring and the file. It returns the section as first read.
+func (a *app) keyringEdit(c *cli.Context, op string, prepare func(before keyState) error, apply func(f *iniedit.File, before, now keyState) error) (keyState, error) {
 	name, section, path, opt, err := a.keyringSection(c)
 	if err != nil {
-		return err
+		return keyState{}, err
 	}
 	// Checked before the keyring is asked anything, and again under the
 	// file's lock.
 	f, err := iniedit.Read(path, opt)
 	if err != nil {
-		return err
+		return keyState{}, err
 	}
 	before := readKeyState(f, name, section, opt.Display)
-	if err := before.check("import"); err != nil {
-		return err
+	if err := before.check(op); err != nil {
+		return keyState{}, err
 	}
-	backend := keystore.Choose(a.getenv, "")
-	var used string
+	if err := prepare(before); err != nil {
+		return keyState{}, err
+	}
 	err = iniedit.Update(c.Context, path, opt, func(f *iniedit.File) error {
 		now := readKeyState(f, name, section, opt.Display)
-		if err := now.check("import"); err != nil {
+		if err := now.check(op); err != nil {
 			return err
 		}
+		return apply(f, before, now)
+	})
+	return before, err
+}
+
+func (a *app) keyringImport(c *cli.Context) error {
+	var backend, used string
+	before, err := a.keyringEdit(c, "import", func(keyState) error {
+		backend = keystore.Choose(a.getenv, "")
+		return nil
+	}, func(f *iniedit.File, before, now keyState) (err error) {
 		if now.keyID != before.keyID || now.secret != before.secret {
-			return fmt.Errorf("[%s] in %s changed while awsmfa read it; run the command again", section, opt.Display)
+			return fmt.Errorf("[%s] in %s changed while awsmfa read it; run the command again", now.section, now.display)
 		}
 		if used, err = a.keyringClient().Set(c.Context, backend, now.keyID, now.secret); err != nil {
-			return a.keyringError(err, section, now.keyID, name)
+			return a.keyringError(err, now.section, now.keyID, now.name)
 		}
-		if err := f.Unset(section, "aws_secret_access_key"); err != nil {
+		if err := f.Unset(now.section, "aws_secret_access_key"); err != nil {
 			return err
 		}
-		return f.Set(section, iniedit.KV{Key: profile.KeyringKey, Value: used})
+		return f.Set(now.section, iniedit.KV{Key: profile.KeyringKey, Value: used})
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stderr, "awsmfa: moved the secret access key of [%s] (%s) into the keyring (%s); %s no longer holds it\n",
-		section, before.keyID, used, opt.Display)
+		before.section, before.keyID, used, before.display)
 	return nil
 }
 
 func (a *app) keyringRemove(c *cli.Context) error {
-	name, section, path, opt, err := a.keyringSection(c)
-	if err != nil {
-		return err
-	}
-	f, err := iniedit.Read(path, opt)
-	if err != nil {
-		return err
-	}
-	before := readKeyState(f, name, section, opt.Display)
-	if err := before.check("remove"); err != nil {
-		return err
-	}
-	backend := keystore.Choose(a.getenv, before.backend)
-	if err := keystore.CheckBackend(backend); err != nil {
-		return fmt.Errorf("[%s] in %s: %v", section, opt.Display, err)
-	}
-	var used string
-	err = iniedit.Update(c.Context, path, opt, func(f *iniedit.File) error {
-		now := readKeyState(f, name, section, opt.Display)
-		if err := now.check("remove"); err != nil {
-			return err
+	var backend, used string
+	before, err := a.keyringEdit(c, "remove", func(before keyState) error {
+		backend = keystore.Choose(a.getenv, before.backend)
+		if err := keystore.CheckBackend(backend); err != nil {
+			return fmt.Errorf("[%s] in %s: %v", before.section, before.display, err)
 		}
+		return nil
+	}, func(f *iniedit.File, _, now keyState) (err error) {
 		if used, err = a.keyringClient().Remove(c.Context, backend, now.keyID); err != nil {
 			if keystore.IsNotFound(err) {
 				return fmt.Errorf("%v has no secret access key for %s of [%s]; nothing was changed (to drop the setting anyway, delete the %s line of [%s] in %s)",
-					keyringName(err), now.keyID, section, profile.KeyringKey, section, opt.Display)
+					keyringName(err), now.keyID, now.section, profile.KeyringKey, now.section, now.display)
 			}
-			return a.keyringError(err, section, now.keyID, name)
+			return a.keyringError(err, now.section, now.keyID, now.name)
 		}
-		return f.Unset(section, profile.KeyringKey)
+		return f.Unset(now.section, profile.KeyringKey)
 	})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stderr, "awsmfa: removed the secret access key of [%s] (%s) from the keyring (%s), and %s from %s\n  the key is still active in IAM; to use the profile again: awsmfa setup %s --force\n",
-		section, before.keyID, used, profile.KeyringKey, opt.Display, profile.CommandArg(name))
+		before.section, before.keyID, used, profile.KeyringKey, before.display, profile.CommandArg(before.name))
 	return nil
 }
 
