@@ -28,7 +28,10 @@ import (
 const dialogTitle = "awsmfa: MFA code"
 
 // xvfb starts a virtual X display for the test and returns its DISPLAY.
-// Xvfb picks a free display number itself (-displayfd).
+// Xvfb picks a free display number itself (-displayfd). -noreset keeps it
+// from resetting each time its last client disconnects: the tests poll it
+// with short-lived xdotool clients, and a dialog that connects while the
+// server resets is dropped ("cannot open display") before it is accepted.
 func xvfb(t *testing.T) string {
 	t.Helper()
 	bin := testenv.Need(t, "Xvfb")
@@ -37,7 +40,7 @@ func xvfb(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp")
+	cmd := exec.Command(bin, "-displayfd", "3", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
