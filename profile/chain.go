@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/human"
 )
 
 // roleChain returns the role profiles of name's role chain, from name back
@@ -160,7 +162,7 @@ func (w *world) hop(p *Plan, name string, last bool, route string) (Hop, error) 
 	if d.value > maxChained {
 		return Hop{}, errorf("duration %d s (%s) is too long for role %s of profile %q: AWS caps a chained role session (%s) at %d s (%s) whatever the role allows\n"+
 			"choose %d s or less",
-			d.value/time.Second, w.where(d.origin), role.value, name, route, maxChained/time.Second, human(maxChained), maxChained/time.Second)
+			d.value/time.Second, w.where(d.origin), role.value, name, route, maxChained/time.Second, human.Duration(maxChained), maxChained/time.Second)
 	}
 	if d, err = w.duration(d, maxChained, minRole, maxChained, "a chained AssumeRole"); err != nil {
 		return Hop{}, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/human"
 )
 
 // Path is the sequence of STS calls that gets a profile its session.
@@ -202,17 +203,17 @@ func (p *Plan) Describe() string {
 	switch p.Path {
 	case SessionToken:
 		return fmt.Sprintf("GetSessionToken with MFA device %s for %s: the profile has an MFA device and no role",
-			p.MFASerial, human(p.SessionDuration))
+			p.MFASerial, human.Duration(p.SessionDuration))
 	case ChainedRole:
 		return fmt.Sprintf("an MFA session of %s (GetSessionToken, shared by every role on device %s), then AssumeRole signed with it for %s: "+
 			"the role session is at most 1 hour, so one code serves every role on this device until the MFA session expires",
-			human(p.SessionDuration), p.MFASerial, human(p.RoleDuration))
+			human.Duration(p.SessionDuration), p.MFASerial, human.Duration(p.RoleDuration))
 	case RoleWithMFA:
 		return fmt.Sprintf("AssumeRole with MFA device %s and a code, signed with the long-term keys, for %s: "+
-			"a role session longer than 1 hour cannot be signed with an MFA session", p.MFASerial, human(p.RoleDuration))
+			"a role session longer than 1 hour cannot be signed with an MFA session", p.MFASerial, human.Duration(p.RoleDuration))
 	case Role:
 		return fmt.Sprintf("AssumeRole signed with the long-term keys for %s, no MFA: the profile has a role and no MFA device",
-			human(p.RoleDuration))
+			human.Duration(p.RoleDuration))
 	}
 	return p.Path.String()
 }
@@ -228,7 +229,7 @@ func (p *Plan) DescribeChain() string {
 		names = append(names, h.Profile)
 	}
 	return fmt.Sprintf("role chain %s: the first role as above, then each further role assumed with the session of the one before it, no code; "+
-		"AWS caps a chained role session at %s whatever the role allows", strings.Join(names, " → "), human(maxChained))
+		"AWS caps a chained role session at %s whatever the role allows", strings.Join(names, " → "), human.Duration(maxChained))
 }
 
 // DescribeKeys says where the long-term keys come from when a command
@@ -246,24 +247,6 @@ func (p *Plan) DescribeKeys() string {
 		s += "; if it prints keys with a session token, GetSessionToken cannot use them, so the role is assumed with them directly, with the code"
 	}
 	return s
-}
-
-// human shows a duration the way people write it: "12h", "1h30m", "15m",
-// "90s".
-func human(d time.Duration) string {
-	s := int64(d / time.Second)
-	h, m, sec := s/3600, s%3600/60, s%60
-	out := ""
-	if h > 0 {
-		out += strconv.FormatInt(h, 10) + "h"
-	}
-	if m > 0 {
-		out += strconv.FormatInt(m, 10) + "m"
-	}
-	if sec > 0 || out == "" {
-		out += strconv.FormatInt(sec, 10) + "s"
-	}
-	return out
 }
 
 // Setting is one resolved setting as `awsmfa explain` shows it.
@@ -294,12 +277,12 @@ func (p *Plan) Settings() []Setting {
 	add("role_session_name", p.RoleSessionName)
 	switch p.Path {
 	case SessionToken:
-		add("duration", human(p.SessionDuration))
+		add("duration", human.Duration(p.SessionDuration))
 	case ChainedRole:
-		add("duration", human(p.RoleDuration))
-		add("session_duration", human(p.SessionDuration))
+		add("duration", human.Duration(p.RoleDuration))
+		add("session_duration", human.Duration(p.SessionDuration))
 	default:
-		add("duration", human(p.RoleDuration))
+		add("duration", human.Duration(p.RoleDuration))
 	}
 	add("region", p.Region)
 	return out

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/human"
 )
 
 // Summary is one profile name a user can pass, and the layout it resolves
@@ -846,7 +848,7 @@ func (w *world) seconds(s setting) (durationSetting, error) {
 	}
 	if n > 1<<31 { // out of every range, and it would overflow below
 		return durationSetting{}, errorf("duration %d s (%s) is out of range: STS sessions last %d to %d s (%s to %s), role sessions at most %d s\nchoose a duration in that range",
-			n, w.where(s.origin), minSession/time.Second, maxSession/time.Second, human(minSession), human(maxSession), maxRole/time.Second)
+			n, w.where(s.origin), minSession/time.Second, maxSession/time.Second, human.Duration(minSession), human.Duration(maxSession), maxRole/time.Second)
 	}
 	return durationSetting{value: time.Duration(n) * time.Second, origin: s.origin}, nil
 }
@@ -858,7 +860,7 @@ func (w *world) duration(d durationSetting, def, lo, hi time.Duration, call stri
 	}
 	if d.value < lo || d.value > hi {
 		return d, errorf("duration %d s (%s) is out of range for %s: %d to %d s (%s to %s)\nchoose a duration in that range",
-			d.value/time.Second, w.where(d.origin), call, lo/time.Second, hi/time.Second, human(lo), human(hi))
+			d.value/time.Second, w.where(d.origin), call, lo/time.Second, hi/time.Second, human.Duration(lo), human.Duration(hi))
 	}
 	return d, nil
 }

@@ -3,7 +3,6 @@ package profile
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestCheckMFASerial(t *testing.T) {
@@ -83,13 +82,3 @@ func TestCheckSessionNameAndExternalID(t *testing.T) {
 		}
 	}
 }
-
-func TestHuman(t *testing.T) {
-	for secs, want := range map[int]string{0: "0s", 90: "1m30s", 900: "15m", 3600: "1h", 5400: "1h30m", 129600: "36h", 3601: "1h1s"} {
-		if got := human(secondsDuration(secs)); got != want {
-			t.Errorf("human(%d s) = %q, want %q", secs, got, want)
-		}
-	}
-}
-
-func secondsDuration(s int) time.Duration { return time.Duration(s) * time.Second }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/exporter"
+	"github.com/awsmfa/awsmfa/internal/human"
 )
 
 // DefaultFormat is the segment `awsmfa prompt` prints, the same text the bash
@@ -72,18 +73,7 @@ func (s Segment) Due() bool { return s.Now.Unix() >= s.RefreshAt.Unix() }
 
 // Left is the time left, short: "1h23m" (minutes padded to two digits from
 // an hour up), "4m", "45s", or "expired".
-func (s Segment) Left() string {
-	left := s.seconds()
-	switch {
-	case left <= 0:
-		return "expired"
-	case left >= 3600:
-		return fmt.Sprintf("%dh%02dm", left/3600, left%3600/60)
-	case left >= 60:
-		return fmt.Sprintf("%dm", left/60)
-	}
-	return fmt.Sprintf("%ds", left)
-}
+func (s Segment) Left() string { return human.Left(s.Remaining()) }
 
 // Mark is "!" while the session is due but not yet expired, else "".
 func (s Segment) Mark() string {

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
 )
@@ -57,15 +58,15 @@ func (a *app) explain(c *cli.Context) error {
 
 	fmt.Fprintf(&b, "durations:\n")
 	if p.Path == profile.SessionToken || p.Path == profile.ChainedRole {
-		fmt.Fprintf(&b, "  MFA session (GetSessionToken)  %s\n", span(p.SessionDuration))
+		fmt.Fprintf(&b, "  MFA session (GetSessionToken)  %s\n", human.Duration(p.SessionDuration))
 	}
 	if p.Path != profile.SessionToken {
-		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", span(p.RoleDuration))
+		fmt.Fprintf(&b, "  role session (AssumeRole)      %s\n", human.Duration(p.RoleDuration))
 	}
 	if len(p.Chain) > 0 {
 		fmt.Fprintf(&b, "  chained role sessions          at most 1h each: AWS caps a role assumed with another role's session\n")
 	}
-	fmt.Fprintf(&b, "  refresh margin                 %s (--min-ttl)\n", span(req.minTTL))
+	fmt.Fprintf(&b, "  refresh margin                 %s (--min-ttl)\n", human.Duration(req.minTTL))
 
 	fmt.Fprintf(&b, "settings:\n")
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
@@ -84,9 +85,9 @@ func (a *app) explain(c *cli.Context) error {
 		case profile.RoleWithMFA:
 			signer = "signed with the long-term keys, with the code"
 		}
-		fmt.Fprintf(w, "  1. %s\t%s\t%s\t%s, %s\n", p.RoleProfile, p.RoleARN, span(p.RoleDuration), p.Path, signer)
+		fmt.Fprintf(w, "  1. %s\t%s\t%s\t%s, %s\n", p.RoleProfile, p.RoleARN, human.Duration(p.RoleDuration), p.Path, signer)
 		for i, h := range p.Chain {
-			fmt.Fprintf(w, "  %d. %s\t%s\t%s\tchained, duration from %s (cap 1h)\n", i+2, h.Profile, h.RoleARN, span(h.Duration), a.origin(h.Origins["duration"]))
+			fmt.Fprintf(w, "  %d. %s\t%s\t%s\tchained, duration from %s (cap 1h)\n", i+2, h.Profile, h.RoleARN, human.Duration(h.Duration), a.origin(h.Origins["duration"]))
 		}
 		w.Flush()
 	}
@@ -155,7 +156,7 @@ func sessionState(store *cache.Store, key string, now time.Time, margin time.Dur
 	if !s.Usable(now, margin) {
 		state = "due for refresh"
 	}
-	return fmt.Sprintf("%s, %s left, expires %s, refresh from %s (%s, key %s)", state, shortLeft(left),
+	return fmt.Sprintf("%s, %s left, expires %s, refresh from %s (%s, key %s)", state, human.Left(left),
 		exp.Format(time.RFC3339), s.RefreshAt(margin).UTC().Format(time.RFC3339), s.Credentials.AccessKeyID, short)
 }
 
@@ -192,23 +193,4 @@ func codeSourceName(src session.CodeSource) string {
 		return "nowhere (asking is off)"
 	}
 	return fmt.Sprintf("%T", src)
-}
-
-// span shows a duration as people write it: "12h", "1h30m", "15m", "90s".
-func span(d time.Duration) string {
-	d = d.Round(time.Second)
-	if d <= 0 {
-		return "0s"
-	}
-	out := ""
-	if h := d / time.Hour; h > 0 {
-		out += strconv.Itoa(int(h)) + "h"
-	}
-	if m := d % time.Hour / time.Minute; m > 0 {
-		out += strconv.Itoa(int(m)) + "m"
-	}
-	if s := d % time.Minute / time.Second; s > 0 {
-		out += strconv.Itoa(int(s)) + "s"
-	}
-	return out
 }

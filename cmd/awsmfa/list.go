@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
 )
@@ -126,7 +127,7 @@ func (a *app) list(c *cli.Context) error {
 		path, left := r.Path, "-"
 		switch r.Session {
 		case "valid":
-			left = shortLeft(time.Duration(r.SecondsLeft) * time.Second)
+			left = human.Left(time.Duration(r.SecondsLeft) * time.Second)
 		case "expired", "unreadable":
 			left = r.Session
 		}
@@ -183,17 +184,4 @@ func dash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// shortLeft shows time left the way the prompt does: "1h23m", "45m", "30s".
-func shortLeft(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "expired"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	}
-	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }

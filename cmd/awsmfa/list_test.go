@@ -136,25 +136,3 @@ func TestListJSON(t *testing.T) {
 		t.Errorf("explain does not name the cached session's access key id %s:\n%s", sess.AccessKeyId, explain)
 	}
 }
-
-func TestShortLeftAndSpan(t *testing.T) {
-	for _, tc := range []struct {
-		d           time.Duration
-		left, spanD string
-	}{
-		{0, "expired", "0s"},
-		{-time.Second, "expired", "0s"},
-		{42 * time.Second, "42s", "42s"},
-		{59*time.Minute + 59*time.Second, "59m", "59m59s"},
-		{time.Hour, "1h00m", "1h"},
-		{time.Hour + 23*time.Minute + 5*time.Second, "1h23m", "1h23m5s"},
-		{36 * time.Hour, "36h00m", "36h"},
-	} {
-		if got := shortLeft(tc.d); got != tc.left {
-			t.Errorf("shortLeft(%v) = %q, want %q", tc.d, got, tc.left)
-		}
-		if got := span(tc.d); got != tc.spanD {
-			t.Errorf("span(%v) = %q, want %q", tc.d, got, tc.spanD)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/console"
 	"github.com/awsmfa/awsmfa/exporter"
+	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
 )
@@ -63,7 +64,7 @@ func (a *app) login(c *cli.Context) error {
 	if v := c.String("console-duration"); v != "" {
 		asked, err = time.ParseDuration(v)
 		if err != nil || asked < console.MinSessionDuration || asked > maxConsole {
-			return fmt.Errorf("--console-duration %q: give a length from 15m to %s%s", v, span(maxConsole), chainedNote(maxConsole))
+			return fmt.Errorf("--console-duration %q: give a length from 15m to %s%s", v, human.Duration(maxConsole), chainedNote(maxConsole))
 		}
 	}
 	if req.getter.MinTTL < loginMinTTL {
@@ -104,7 +105,7 @@ func (a *app) login(c *cli.Context) error {
 		_, err := fmt.Fprintln(a.stdout, u)
 		return err
 	}
-	fmt.Fprintf(a.stderr, "awsmfa: opening the console as %s in your browser (the sign-in link works for 15 minutes; the console session lasts %s)\n", plan.RoleARN, span(duration))
+	fmt.Fprintf(a.stderr, "awsmfa: opening the console as %s in your browser (the sign-in link works for 15 minutes; the console session lasts %s)\n", plan.RoleARN, human.Duration(duration))
 	opener := console.Opener{Getenv: a.getenv, Env: a.environ()}
 	if err := opener.Open(u); err != nil {
 		return fmt.Errorf("login: %w", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/shortterm"
 )
@@ -49,7 +50,7 @@ func (a *app) shortTermState(r *request, now time.Time) string {
 	if f.Usable() {
 		left := f.Expiration.Sub(now)
 		return fmt.Sprintf("session source: %s\n  valid, %s left, expires %s, refresh from %s (%s); used before the cache (--force skips it)\n",
-			where, shortLeft(left), f.Expiration.Format(time.RFC3339),
+			where, human.Left(left), f.Expiration.Format(time.RFC3339),
 			f.Expiration.Add(-r.getter.MinTTL).Format(time.RFC3339), f.Credentials.AccessKeyID)
 	}
 	return fmt.Sprintf("session source: the cache or STS; %s is not used: %s\n", where, f.Reason)

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/shortterm"
 )
 
@@ -64,11 +65,11 @@ func (a *app) write(c *cli.Context) error {
 	}
 	if !res.Wrote {
 		fmt.Fprintf(a.stderr, "awsmfa: [%s] in %s is good until %s UTC (%s left); --force gets a new session\n",
-			p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), shortLeft(res.Left))
+			p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), human.Left(res.Left))
 		return nil
 	}
 	fmt.Fprintf(a.stderr, "awsmfa: wrote [%s] to %s; it expires at %s UTC (in %s)\n",
-		p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), shortLeft(res.Left))
+		p.ShortTerm, display, res.Expiration.Format(shortterm.Layout), human.Left(res.Left))
 	return nil
 }
 
