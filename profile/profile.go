@@ -157,12 +157,17 @@ func (r *Resolver) expand(s string) string {
 }
 
 // display shortens a path under the home directory to ~/... for messages.
-func (r *Resolver) display(p string) string {
-	if r.HomeDir != "" {
-		home := filepath.Clean(r.HomeDir)
-		if rel, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok && home != string(filepath.Separator) {
-			return "~/" + rel
-		}
+func (r *Resolver) display(p string) string { return Tilde(r.HomeDir, p) }
+
+// Tilde shows path as ~/... when it is under home, for messages; any other
+// path, or any path when home is empty or the root, is returned as it is.
+func Tilde(home, path string) string {
+	home = filepath.Clean(home)
+	if home == "." || home == string(filepath.Separator) {
+		return path
 	}
-	return p
+	if rel, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
+		return "~/" + rel
+	}
+	return path
 }

@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/human"
+	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/shortterm"
 )
 
@@ -73,14 +72,5 @@ func (a *app) write(c *cli.Context) error {
 	return nil
 }
 
-// tilde shows a path under the home directory as ~/..., for messages.
-func (a *app) tilde(path string) string {
-	home := filepath.Clean(a.getenv("HOME"))
-	if home == "." || home == string(filepath.Separator) {
-		return path
-	}
-	if rel, ok := strings.CutPrefix(path, home+string(filepath.Separator)); ok {
-		return "~/" + rel
-	}
-	return path
-}
+// tilde shows a path under $HOME as ~/..., for messages.
+func (a *app) tilde(path string) string { return profile.Tilde(a.getenv("HOME"), path) }
