@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/cause"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
@@ -205,12 +206,12 @@ func (l Login) URL(ctx context.Context, client *http.Client) (string, error) {
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("cannot reach the AWS sign-in service at %s: %w", hostOf(l.Endpoint), cause(err))
+		return "", fmt.Errorf("cannot reach the AWS sign-in service at %s: %w", hostOf(l.Endpoint), cause.Request(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err != nil {
-		return "", fmt.Errorf("the AWS sign-in service's answer was cut short: %w", cause(err))
+		return "", fmt.Errorf("the AWS sign-in service's answer was cut short: %w", cause.Request(err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("%w (HTTP %s)", ErrRefused, resp.Status)
@@ -238,13 +239,4 @@ func hostOf(endpoint string) string {
 		return u.Host
 	}
 	return "the endpoint"
-}
-
-// cause drops net/url's wrapper, whose message repeats the request URL.
-func cause(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

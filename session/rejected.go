@@ -1,11 +1,10 @@
 package session
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/aws/smithy-go"
+	"github.com/awsmfa/awsmfa/internal/cause"
 )
 
 // RejectedSessionError means STS turned away a request signed with an MFA
@@ -76,11 +75,10 @@ func (e *RejectedSessionError) Reason() string {
 // rejection returns a *RejectedSessionError when err is STS turning away
 // the temporary credentials keyID that signed action, or nil.
 func rejection(err error, action, keyID, endpoint string) *RejectedSessionError {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
+	code, msg, ok := cause.API(err)
+	if !ok {
 		return nil
 	}
-	code, msg := ae.ErrorCode(), ae.ErrorMessage()
 	// An AccessDenied is about the session only when a policy denies it
 	// explicitly (how sessions are revoked); the role's trust policy not
 	// naming the user is not, and a new session would not help.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
@@ -18,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
+	"github.com/awsmfa/awsmfa/internal/cause"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
@@ -155,10 +154,8 @@ func describe(err error, action, signer, endpoint string, once bool) error {
 	if endpoint != "" {
 		where = "STS at " + endpoint
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		msg := ae.ErrorMessage()
-		switch code := ae.ErrorCode(); {
+	if code, msg, ok := cause.API(err); ok {
+		switch {
 		case code == "AccessDenied" && strings.Contains(msg, "MultiFactor Authentication failed"):
 			return &CodeRejectedError{Action: action}
 		case code == "InvalidClientTokenId":
@@ -184,24 +181,10 @@ func describe(err error, action, signer, endpoint string, once bool) error {
 			return fmt.Errorf("%s failed %s: %s: %s", where, action, code, msg)
 		}
 	}
-	var ne net.Error
-	var oe *net.OpError
-	if errors.As(err, &oe) || errors.As(err, &ne) || strings.Contains(err.Error(), "connection") {
-		return fmt.Errorf("cannot reach %s for %s, %s: %v\ncheck the network, a proxy, or AWS_ENDPOINT_URL_STS", where, action, retried, rootCause(err))
+	if cause.Network(err) {
+		return fmt.Errorf("cannot reach %s for %s, %s: %v\ncheck the network, a proxy, or AWS_ENDPOINT_URL_STS", where, action, retried, cause.Root(err))
 	}
-	return fmt.Errorf("%s: %s failed: %v", where, action, rootCause(err))
-}
-
-// rootCause strips the SDK's long operation-error wrapping down to the part
-// a person can act on.
-func rootCause(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
+	return fmt.Errorf("%s: %s failed: %v", where, action, cause.Root(err))
 }
 
 // CodeRejectedError means STS refused the MFA code: wrong, expired, or used

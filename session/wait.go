@@ -11,9 +11,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/internal/cause"
 	"github.com/awsmfa/awsmfa/internal/wait"
 )
 
@@ -36,12 +36,12 @@ func sendOnce(o *sts.Options) {
 // refusedForClock reports whether STS refused a request for its signing
 // time, before reading it.
 func refusedForClock(err error) aws.Ternary {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
+	code, msg, ok := cause.API(err)
+	if !ok {
 		return aws.FalseTernary
 	}
-	msg := strings.ToLower(ae.ErrorMessage())
-	switch ae.ErrorCode() {
+	msg = strings.ToLower(msg)
+	switch code {
 	case "RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture":
 		return aws.TrueTernary
 	case "SignatureDoesNotMatch", "InvalidSignatureException":
@@ -70,8 +70,8 @@ func stsFailure(ctx context.Context, err error, action string, watch *skewWatch,
 		where = "STS at " + watch.url
 	}
 	watch.mu.Unlock()
-	var ae smithy.APIError
-	lost := withCode && sent && !errors.As(err, &ae)
+	_, _, answered := cause.API(err)
+	lost := withCode && sent && !answered
 	switch {
 	case wait.Expired(ctx):
 		what := where + " to answer " + action
@@ -82,7 +82,7 @@ func stsFailure(ctx context.Context, err error, action string, watch *skewWatch,
 	case lost && errors.Is(err, context.Canceled):
 		return &AnswerLostError{Err: describe(err)}
 	case lost:
-		return &AnswerLostError{Err: fmt.Errorf("the connection to %s was lost after %s was sent (%v); the MFA code counts as used\nwait for the next code and try again", where, action, rootCause(err))}
+		return &AnswerLostError{Err: fmt.Errorf("the connection to %s was lost after %s was sent (%v); the MFA code counts as used\nwait for the next code and try again", where, action, cause.Root(err))}
 	}
 	return describe(err)
 }

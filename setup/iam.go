@@ -5,10 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/awsmfa/awsmfa/internal/cause"
 	"github.com/awsmfa/awsmfa/internal/endpoint"
 )
 
@@ -227,9 +226,8 @@ func describeIAM(err error, keyID, endpoint string) error {
 	if endpoint != "" {
 		where = "IAM at " + endpoint
 	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		switch ae.ErrorCode() {
+	if code, msg, ok := cause.API(err); ok {
+		switch code {
 		case "InvalidClientTokenId":
 			return fmt.Errorf("%s does not know the access key %s\ncopy the key ID again from the IAM console", where, keyID)
 		case "SignatureDoesNotMatch":
@@ -237,22 +235,10 @@ func describeIAM(err error, keyID, endpoint string) error {
 		case "AccessDenied", "AccessDeniedException":
 			return fmt.Errorf("%s denied iam:ListMFADevices to %s, so the device cannot be found\npass --device with the device ARN (IAM console, Security credentials)", where, keyID)
 		}
-		return fmt.Errorf("%s failed ListMFADevices: %s: %s", where, ae.ErrorCode(), ae.ErrorMessage())
+		return fmt.Errorf("%s failed ListMFADevices: %s: %s", where, code, msg)
 	}
-	var ne net.Error
-	if errors.As(err, &ne) || strings.Contains(err.Error(), "connection") {
-		return fmt.Errorf("cannot reach %s to find the MFA device: %v\ncheck the network, AWS_ENDPOINT_URL_IAM, or pass --device", where, rootErr(err))
+	if cause.Network(err) {
+		return fmt.Errorf("cannot reach %s to find the MFA device: %v\ncheck the network, AWS_ENDPOINT_URL_IAM, or pass --device", where, cause.Root(err))
 	}
-	return fmt.Errorf("%s: ListMFADevices failed: %v", where, rootErr(err))
-}
-
-// rootErr is the innermost error err wraps.
-func rootErr(err error) error {
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
+	return fmt.Errorf("%s: ListMFADevices failed: %v", where, cause.Root(err))
 }
