@@ -61,24 +61,17 @@ type Getter struct {
 	Secret func(ctx context.Context, p *profile.Plan) (string, error)
 }
 
-// Result is what Get returns.
+// Result is what Get returns: the session as the cache keeps it (its
+// RefreshAt says when it is due, with the margin capped at half its
+// lifetime as the cache caps it), and where it came from.
 type Result struct {
-	Credentials creds.Credentials
+	cache.Session
 	// Cached is true when no STS call was made.
 	Cached bool
-	// Issued is when the session was fetched (local clock).
-	Issued time.Time
 	// NotCached is why the new session could not be cached (the cache
 	// directory is read-only or full), nil when it was. Get has warned
 	// about it already.
 	NotCached error
-}
-
-// RefreshAt is when the session is due for refresh with the given margin
-// (capped at half its lifetime, as the cache caps it, so a wide margin on a
-// short session never means a refresh at every use).
-func (r Result) RefreshAt(margin time.Duration) time.Time {
-	return cache.Session{Credentials: r.Credentials, Issued: r.Issued}.RefreshAt(margin)
 }
 
 func (g *Getter) getenv(k string) string {
@@ -121,12 +114,12 @@ func (g *Getter) Get(ctx context.Context, p *profile.Plan) (Result, error) {
 		// session out rather than strand the user, and say plainly why
 		// the next run asks again.
 		g.log().Warn(fmt.Sprintf("the new session could not be cached, so the next run will need STS (and maybe a code) again: %v", err))
-		return Result{Credentials: s.Credentials, Issued: s.Issued, NotCached: err}, nil
+		return Result{Session: s, NotCached: err}, nil
 	}
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Credentials: s.Credentials, Cached: cached, Issued: s.Issued}, nil
+	return Result{Session: s, Cached: cached}, nil
 }
 
 // get is Get, returning with an error matching cache.ErrNotSaved (and the
@@ -330,30 +323,35 @@ type Keys struct {
 	Hops []string
 }
 
-// Keys returns the cache keys Get uses for p: the one place they are made,
+// Keys returns the cache keys g.Get uses for p: KeysOf with the STS
+// endpoint g's environment sets.
+func (g *Getter) Keys(p *profile.Plan) Keys { return KeysOf(p, Endpoint(g.getenv)) }
+
+// KeysOf returns the cache keys of p's sessions when STS is reached at
+// endpoint ("" for AWS's own; see Endpoint): the one place they are made,
 // so list, clear and explain find exactly the sessions Get keeps.
 //
 // Keys from a credential_process are keyed by the profile that runs it and
 // its command, not by the access key it prints: the command runs only on a
 // cache miss.
-func (g *Getter) Keys(p *profile.Plan) Keys {
-	k := g.firstKeys(p)
+func KeysOf(p *profile.Plan, endpoint string) Keys {
+	k := firstKeys(p, endpoint)
 	k.Hops = []string{k.Session}
 	for _, h := range p.Chain {
-		k.Session = cache.Key("role-chain", Endpoint(g.getenv), k.Session, h.RoleARN, h.ExternalID, h.RoleSessionName, secs(h.Duration))
+		k.Session = cache.Key("role-chain", endpoint, k.Session, h.RoleARN, h.ExternalID, h.RoleSessionName, secs(h.Duration))
 		k.Hops = append(k.Hops, k.Session)
 	}
 	return k
 }
 
-func (g *Getter) firstKeys(p *profile.Plan) Keys {
+func firstKeys(p *profile.Plan, endpoint string) Keys {
 	id := p.LongTerm.AccessKeyID
 	if p.KeysProcess != "" {
 		id = "credential_process [" + p.KeysFrom + "] " + p.KeysProcess
 	}
-	mfa := cache.Key("mfa-session", Endpoint(g.getenv), id, p.MFASerial, secs(p.SessionDuration))
+	mfa := cache.Key("mfa-session", endpoint, id, p.MFASerial, secs(p.SessionDuration))
 	role := func(how string) string {
-		return cache.Key("role-session", how, Endpoint(g.getenv), id, p.MFASerial,
+		return cache.Key("role-session", how, endpoint, id, p.MFASerial,
 			p.RoleARN, p.ExternalID, p.RoleSessionName, secs(p.RoleDuration), secs(p.SessionDuration))
 	}
 	switch p.Path {

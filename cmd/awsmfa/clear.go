@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/cache"
+	"github.com/awsmfa/awsmfa/session"
 )
 
 func (a *app) clearCommand() *cli.Command {
@@ -46,12 +47,12 @@ func (a *app) clear(c *cli.Context) error {
 	if name == "" && c.Bool("all") {
 		return a.clearAll()
 	}
-	req, err := a.requestFor(c)
+	req, err := a.request(c, false)
 	if err != nil {
 		return err
 	}
-	p, g := req.plan, req.getter
-	keys := g.Keys(p)
+	p, store := req.plan, req.getter.Store
+	keys := session.KeysOf(p, session.Endpoint(a.getenv))
 	type target struct{ key, what string }
 	targets := []target{{keys.Session, "role session"}}
 	if keys.MFA == keys.Session {
@@ -67,9 +68,9 @@ func (a *app) clear(c *cli.Context) error {
 		}
 	}
 	for _, t := range targets {
-		_, err := g.Store.Load(t.key)
+		_, err := store.Load(t.key)
 		had := err == nil || errors.Is(err, cache.ErrUnsafe)
-		if err := g.Store.Delete(t.key); err != nil {
+		if err := store.Delete(t.key); err != nil {
 			return fmt.Errorf("%s: cannot remove the cached %s: %v", p.Name, t.what, err)
 		}
 		if had {
@@ -79,50 +80,35 @@ func (a *app) clear(c *cli.Context) error {
 		}
 	}
 	if keys.MFA != "" && keys.MFA != keys.Session && !c.Bool("all") {
-		if _, err := g.Store.Load(keys.MFA); err == nil {
+		if _, err := store.Load(keys.MFA); err == nil {
 			fmt.Fprintf(a.stderr, "awsmfa: %s: kept the MFA session of %s (other roles use it); 'awsmfa clear --all %s' removes it too\n", p.Name, p.MFASerial, p.Name)
 		}
 	}
 	return nil
 }
 
-// requestFor resolves the command's profile for a look-up: the same plan
-// and cache keys a session command would use, with no code source.
-func (a *app) requestFor(c *cli.Context) (*request, error) {
-	req, err := a.request(c, false)
-	if err != nil {
-		return nil, err
-	}
-	g, err := a.lookup()
-	if err != nil {
-		return nil, err
-	}
-	req.getter = g
-	return req, nil
-}
-
 // clearAll removes every session file in the cache, corrupt ones included.
 func (a *app) clearAll() error {
-	g, err := a.lookup()
+	store, err := a.store()
 	if err != nil {
 		return err
 	}
-	entries, err := g.Store.List()
+	entries, err := store.List()
 	if err != nil {
 		return err
 	}
 	for i, e := range entries {
-		if err := g.Store.Delete(e.Key); err != nil {
+		if err := store.Delete(e.Key); err != nil {
 			return fmt.Errorf("cannot remove a cached session (%d of %d removed): %v", i, len(entries), err)
 		}
 	}
 	switch len(entries) {
 	case 0:
-		fmt.Fprintf(a.stderr, "awsmfa: no cached sessions to remove in %s\n", a.tilde(g.Store.Dir()))
+		fmt.Fprintf(a.stderr, "awsmfa: no cached sessions to remove in %s\n", a.tilde(store.Dir()))
 	case 1:
-		fmt.Fprintf(a.stderr, "awsmfa: removed 1 cached session from %s\n", a.tilde(g.Store.Dir()))
+		fmt.Fprintf(a.stderr, "awsmfa: removed 1 cached session from %s\n", a.tilde(store.Dir()))
 	default:
-		fmt.Fprintf(a.stderr, "awsmfa: removed %d cached sessions from %s\n", len(entries), a.tilde(g.Store.Dir()))
+		fmt.Fprintf(a.stderr, "awsmfa: removed %d cached sessions from %s\n", len(entries), a.tilde(store.Dir()))
 	}
 	return nil
 }

@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/exporter"
+	"github.com/awsmfa/awsmfa/session"
 )
 
 func (a *app) credentialProcessCommand() *cli.Command {
@@ -28,11 +28,8 @@ func (a *app) credentialProcess(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	// botocore refreshes 15 minutes before expiry (advisory) and fails when
-	// a refresh hands back a session inside its 10-minute mandatory window:
-	// unless told otherwise, keep more than that left.
 	if !c.IsSet("min-ttl") && a.getenv("AWSMFA_MIN_TTL") == "" {
-		req.getter.MinTTL = 20 * time.Minute
+		req.getter.MinTTL = session.CredentialProcessMargin
 	}
 	// An SDK waits on this process: it does not wait on a person asking
 	// in another one beyond its deadline.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -71,16 +70,9 @@ func (a *app) exec(c *cli.Context) error {
 	server := c.Bool("server")
 	if server {
 		a.warnDefaultCredentials(req)
-		// The server's provider refreshes 15 minutes before the reported
-		// expiry, since SDKs come back that early (botocore's advisory
-		// window) and would otherwise fetch on every call. The first
-		// session is got with that same margin: a session the child's
-		// first fetch would find due is replaced now, with the code given
-		// on the command line or asked while the user is at the prompt,
-		// not at the child's first call. (The cache caps any margin at
-		// half the session's life, so a short session is not refreshed on
-		// every fetch either.)
-		req.getter.MinTTL = req.minTTL + serverExtraMargin
+		// The first session is got with the server provider's margin, so
+		// that it is not due at the child's first fetch.
+		req.getter.MinTTL = session.ServerMargin(req.minTTL)
 	}
 	res, err := req.get(c.Context)
 	if err != nil {
@@ -136,10 +128,6 @@ func (a *app) exec(c *cli.Context) error {
 	}
 	return nil
 }
-
-// serverExtraMargin is how much earlier than --min-ttl the server's
-// provider refreshes a session: botocore's advisory refresh window.
-const serverExtraMargin = 15 * time.Minute
 
 // refreshCodes is where the server's refreshes get an MFA code: where awsmfa
 // gets one when no --code is given (mfa_process, a TOTP seed, the

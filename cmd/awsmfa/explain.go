@@ -37,12 +37,7 @@ func (a *app) explain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	codes := req.getter.Codes
-	p := req.plan
-	g, err := a.lookup()
-	if err != nil {
-		return err
-	}
+	p, codes, store := req.plan, req.getter.Codes, req.getter.Store
 	var b strings.Builder
 	fmt.Fprintf(&b, "profile %s (%s layout, keys in [%s])\n", p.Name, p.Layout, p.KeysFrom)
 	if p.Keyring != "" {
@@ -98,28 +93,28 @@ func (a *app) explain(c *cli.Context) error {
 
 	now := a.now()
 	b.WriteString(a.shortTermState(req, now))
-	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(g.Store.Dir()))
-	keys := g.Keys(p)
+	fmt.Fprintf(&b, "cached sessions (%s):\n", a.tilde(store.Dir()))
+	keys := session.KeysOf(p, session.Endpoint(a.getenv))
 	if len(p.Chain) > 0 {
 		for i, k := range keys.Hops {
 			name := p.RoleProfile
 			if i > 0 {
 				name = p.Chain[i-1].Profile
 			}
-			fmt.Fprintf(&b, "  role session %d (%s)  %s\n", i+1, name, sessionState(g.Store, k, now, req.minTTL))
+			fmt.Fprintf(&b, "  role session %d (%s)  %s\n", i+1, name, sessionState(store, k, now, req.minTTL))
 		}
 		if keys.MFA != "" {
-			fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(g.Store, keys.MFA, now, req.minTTL))
+			fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(store, keys.MFA, now, req.minTTL))
 		}
 	} else if keys.MFA == "" || keys.MFA == keys.Session {
 		what := "role session"
 		if keys.MFA != "" {
 			what = "MFA session"
 		}
-		fmt.Fprintf(&b, "  %s  %s\n", what, sessionState(g.Store, keys.Session, now, req.minTTL))
+		fmt.Fprintf(&b, "  %s  %s\n", what, sessionState(store, keys.Session, now, req.minTTL))
 	} else {
-		fmt.Fprintf(&b, "  role session  %s\n", sessionState(g.Store, keys.Session, now, req.minTTL))
-		fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(g.Store, keys.MFA, now, req.minTTL))
+		fmt.Fprintf(&b, "  role session  %s\n", sessionState(store, keys.Session, now, req.minTTL))
+		fmt.Fprintf(&b, "  MFA session   %s\n", sessionState(store, keys.MFA, now, req.minTTL))
 	}
 	_, err = fmt.Fprint(a.stdout, b.String())
 	return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -60,20 +61,6 @@ func (a *app) profileOptions(c *cli.Context) profile.Options {
 	return profile.Options{LongTermSuffix: &lts, ShortTermSuffix: &sts}
 }
 
-// lookup returns a Getter that only looks sessions up in the cache: it has
-// no code source and list, clear and explain never call Get with it.
-func (a *app) lookup() (*session.Getter, error) {
-	dir, err := a.cacheDir()
-	if err != nil {
-		return nil, err
-	}
-	store, err := cache.Open(dir, cache.WithClock(a.now))
-	if err != nil {
-		return nil, err
-	}
-	return &session.Getter{Store: store, Getenv: a.getenv, Now: a.now}, nil
-}
-
 func (a *app) list(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return fmt.Errorf("list takes no arguments; to see one profile use 'awsmfa explain %s'", c.Args().First())
@@ -95,14 +82,14 @@ func (a *app) list(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	g, err := a.lookup()
+	store, err := a.store()
 	if err != nil {
 		return err
 	}
-	now := a.now()
+	now, sts := a.now(), session.Endpoint(a.getenv)
 	rows := make([]listRow, 0, len(entries))
 	for _, e := range entries {
-		rows = append(rows, a.listRow(g, e, now))
+		rows = append(rows, listRowOf(store, sts, e, now))
 	}
 	if c.Bool("json") {
 		b, err := json.MarshalIndent(rows, "", "  ")
@@ -150,7 +137,9 @@ func (a *app) list(c *cli.Context) error {
 	return err
 }
 
-func (a *app) listRow(g *session.Getter, e profile.Entry, now time.Time) listRow {
+// listRowOf is e's row, with the session cached for it when STS is
+// reached at sts.
+func listRowOf(store *cache.Store, sts string, e profile.Entry, now time.Time) listRow {
 	r := listRow{Name: e.Name, Layout: e.Layout.String(), Session: "none"}
 	if e.Err != nil {
 		r.Error = firstLine(e.Err)
@@ -158,11 +147,12 @@ func (a *app) listRow(g *session.Getter, e profile.Entry, now time.Time) listRow
 	}
 	p := e.Plan
 	r.Device, r.Role, r.Path = p.MFASerial, p.TargetRole(), p.Path.String()
-	s, found, err := g.Cached(p)
+	s, err := store.Load(session.KeysOf(p, sts).Session)
 	switch {
+	case errors.Is(err, cache.ErrNotFound):
 	case err != nil:
 		r.Session, r.Error = "unreadable", firstLine(err)
-	case found:
+	default:
 		r.Expires = s.Credentials.Expiration.UTC().Format(time.RFC3339)
 		if left := s.Credentials.Expiration.Sub(now); left > 0 {
 			r.Session, r.SecondsLeft = "valid", int64(left/time.Second)

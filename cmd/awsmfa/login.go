@@ -14,11 +14,8 @@ import (
 	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/internal/wait"
 	"github.com/awsmfa/awsmfa/profile"
+	"github.com/awsmfa/awsmfa/session"
 )
-
-// loginMinTTL is what login keeps left on the role session it signs in
-// with: a sign-in token's 15 minutes, and a minute to open it.
-const loginMinTTL = console.TokenLifetime + time.Minute
 
 func (a *app) loginCommand() *cli.Command {
 	return &cli.Command{
@@ -67,9 +64,7 @@ func (a *app) login(c *cli.Context) error {
 			return fmt.Errorf("--console-duration %q: give a length from 15m to %s%s", v, human.Duration(maxConsole), chainedNote(maxConsole))
 		}
 	}
-	if req.getter.MinTTL < loginMinTTL {
-		req.getter.MinTTL = loginMinTTL
-	}
+	req.getter.MinTTL = session.SignInMargin(req.getter.MinTTL, console.TokenLifetime)
 	res, err := req.get(c.Context)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/human"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/shortterm"
@@ -19,7 +20,7 @@ func (r *request) getWith(ctx context.Context, g *session.Getter) (session.Resul
 		if f := r.shortTerm(g); f.Usable() {
 			r.log.Debug("session served from the short-term section", "section", f.Section,
 				"access_key_id", f.Credentials.AccessKeyID, "expires", f.Expiration)
-			return session.Result{Credentials: f.Credentials, Cached: true}, nil
+			return session.Result{Session: cache.Session{Credentials: f.Credentials}, Cached: true}, nil
 		} else if f.Section != "" {
 			r.log.Debug("short-term section not used", "section", f.Section, "why", f.Reason)
 		}
