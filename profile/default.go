@@ -9,12 +9,12 @@ package profile
 // key and where it is set (file:line, with ~ for the home directory), or
 // two empty strings when the default profile sets none.
 func (r *Resolver) DefaultCredentials() (key, where string, err error) {
-	w, err := r.load(Options{}, true)
+	rs, err := r.load(Options{}, true)
 	if err != nil {
 		return "", "", err
 	}
-	defer w.close()
-	v, err := w.view("default")
+	defer rs.close()
+	v, err := rs.standard("default")
 	if err != nil {
 		return "", "", err
 	}
@@ -25,7 +25,7 @@ func (r *Resolver) DefaultCredentials() (key, where string, err error) {
 			return "", "", err
 		}
 		if s.set() {
-			return k, w.where(s.origin), nil
+			return k, rs.where(s.origin), nil
 		}
 	}
 	return "", "", nil

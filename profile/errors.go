@@ -8,10 +8,6 @@ import (
 	"github.com/awsmfa/awsmfa/exporter"
 )
 
-// errorf is fmt.Errorf; the name marks messages meant for the user: the
-// first line says what is wrong, the second what to do.
-func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
-
 // ErrNotFound is matched (errors.Is) by an *UnknownProfileError.
 var ErrNotFound = errors.New("profile not found")
 

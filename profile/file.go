@@ -122,7 +122,7 @@ func (f *file) section(i int) (*section, error) {
 // changed is the error for a streamed file rewritten in place since it was
 // scanned.
 func (f *file) changed() error {
-	return errorf("%s changed while awsmfa was reading it\nrun the command again", f.display)
+	return fmt.Errorf("%s changed while awsmfa was reading it\nrun the command again", f.display)
 }
 
 // sectionName is the name lookup finds a section by (see section.name).

@@ -25,6 +25,7 @@
 package profile
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func (r *Resolver) path(explicit, env, base string) (string, error) {
 	}
 	if p == "" {
 		if r.HomeDir == "" {
-			return "", errorf("cannot find your home directory to read ~/.aws/%s\nset HOME, or %s to the file's path", base, env)
+			return "", fmt.Errorf("cannot find your home directory to read ~/.aws/%s\nset HOME, or %s to the file's path", base, env)
 		}
 		return filepath.Join(r.HomeDir, ".aws", base), nil
 	}
@@ -113,7 +114,7 @@ func (r *Resolver) path(explicit, env, base string) (string, error) {
 	p = r.expand(p)
 	if p == "~" || strings.HasPrefix(p, "~/") {
 		if r.HomeDir == "" {
-			return "", errorf("cannot expand ~ in %s: no home directory\nset HOME, or give %s as an absolute path", env, env)
+			return "", fmt.Errorf("cannot expand ~ in %s: no home directory\nset HOME, or give %s as an absolute path", env, env)
 		}
 		p = filepath.Join(r.HomeDir, p[1:])
 	}

@@ -29,13 +29,13 @@ type Entry struct {
 // "default") into a validated Plan. Every error is meant for the user: it
 // names the file and line or the variable at fault and says what to do.
 func (r *Resolver) Resolve(opt Options) (*Plan, error) {
-	w, err := r.load(opt, true)
+	rs, err := r.load(opt, true)
 	if err != nil {
 		return nil, err
 	}
-	defer w.close()
-	name, origin := w.profileName()
-	return w.resolve(name, origin)
+	defer rs.close()
+	name, origin := rs.profileName()
+	return rs.resolve(name, origin)
 }
 
 // Names returns every profile name a user can pass, sorted, with its layout:
@@ -43,35 +43,36 @@ func (r *Resolver) Resolve(opt Options) (*Plan, error) {
 // sections aws-mfa writes ([NAME] beside [NAME-long-term]) are not names of
 // their own.
 func (r *Resolver) Names(opt Options) ([]Summary, error) {
-	w, err := r.load(opt, false)
+	rs, err := r.load(opt, false)
 	if err != nil {
 		return nil, err
 	}
-	return w.names()
+	return rs.names()
 }
 
 // List resolves every name Names returns (opt.Profile is ignored). A profile
 // that does not resolve is listed with its error rather than failing the
 // list.
 func (r *Resolver) List(opt Options) ([]Entry, error) {
-	w, err := r.load(opt, false)
+	rs, err := r.load(opt, false)
 	if err != nil {
 		return nil, err
 	}
-	names, err := w.names()
+	names, err := rs.names()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Entry, len(names))
 	for i, s := range names {
-		p, err := w.resolve(s.Name, Origin{Flag: "--profile"})
+		p, err := rs.resolve(s.Name, Origin{Flag: "--profile"})
 		out[i] = Entry{Summary: s, Plan: p, Err: err}
 	}
 	return out, nil
 }
 
-// world is the files and settings one call works on.
-type world struct {
+// resolution is one Resolve, Names or List call: the two files it reads,
+// as it found them, and the options it reads them with.
+type resolution struct {
 	r         *Resolver
 	opt       Options
 	files     Files // absolute paths
@@ -87,65 +88,65 @@ type world struct {
 
 // load reads the files. stream is for Resolve, which reads a handful of
 // sections: a large file is then streamed (see file), and the caller must
-// close the world.
-func (r *Resolver) load(opt Options, stream bool) (*world, error) {
+// close the resolution.
+func (r *Resolver) load(opt Options, stream bool) (*resolution, error) {
 	files, err := r.Paths()
 	if err != nil {
 		return nil, err
 	}
-	w := &world{r: r, opt: opt, files: files,
+	rs := &resolution{r: r, opt: opt, files: files,
 		shown: Files{Config: r.display(files.Config), Credentials: r.display(files.Credentials)}}
-	w.longSfx = "long-term"
+	rs.longSfx = "long-term"
 	if opt.LongTermSuffix != nil && *opt.LongTermSuffix != "" {
-		w.longSfx = *opt.LongTermSuffix
+		rs.longSfx = *opt.LongTermSuffix
 	}
-	if strings.EqualFold(w.longSfx, "none") {
-		w.longSfx = ""
+	if strings.EqualFold(rs.longSfx, "none") {
+		rs.longSfx = ""
 	}
 	if opt.ShortTermSuffix != nil && !strings.EqualFold(*opt.ShortTermSuffix, "none") {
-		w.shortSfx = *opt.ShortTermSuffix
+		rs.shortSfx = *opt.ShortTermSuffix
 	}
-	if w.longSfx == w.shortSfx {
-		return nil, errorf("--long-term-suffix and --short-term-suffix are both %q: the long-term keys would be overwritten\ngive them different values", w.longSfx)
+	if rs.longSfx == rs.shortSfx {
+		return nil, fmt.Errorf("--long-term-suffix and --short-term-suffix are both %q: the long-term keys would be overwritten\ngive them different values", rs.longSfx)
 	}
-	if w.cfg, err = loadFile(files.Config, w.shown.Config, true, stream, r.chunk); err != nil {
+	if rs.cfg, err = loadFile(files.Config, rs.shown.Config, true, stream, r.chunk); err != nil {
 		return nil, err
 	}
-	if w.cred, err = loadFile(files.Credentials, w.shown.Credentials, false, stream, r.chunk); err != nil {
-		w.cfg.close()
+	if rs.cred, err = loadFile(files.Credentials, rs.shown.Credentials, false, stream, r.chunk); err != nil {
+		rs.cfg.close()
 		return nil, err
 	}
-	return w, nil
+	return rs, nil
 }
 
 // close releases the files load streamed.
-func (w *world) close() {
-	w.cfg.close()
-	w.cred.close()
+func (rs *resolution) close() {
+	rs.cfg.close()
+	rs.cred.close()
 }
 
-func (w *world) profileName() (string, Origin) {
-	if w.opt.Profile != "" {
-		return w.opt.Profile, Origin{Flag: "--profile"}
+func (rs *resolution) profileName() (string, Origin) {
+	if rs.opt.Profile != "" {
+		return rs.opt.Profile, Origin{Flag: "--profile"}
 	}
-	if p := w.r.getenv(EnvProfile); p != "" {
+	if p := rs.r.getenv(EnvProfile); p != "" {
 		return p, Origin{Env: EnvProfile}
 	}
 	return "default", Origin{Default: true}
 }
 
-func (w *world) longName(name string) string {
-	if w.longSfx == "" {
+func (rs *resolution) longName(name string) string {
+	if rs.longSfx == "" {
 		return name
 	}
-	return name + "-" + w.longSfx
+	return name + "-" + rs.longSfx
 }
 
-func (w *world) shortName(name string) string {
-	if w.shortSfx == "" {
+func (rs *resolution) shortName(name string) string {
+	if rs.shortSfx == "" {
 		return name
 	}
-	return name + "-" + w.shortSfx
+	return name + "-" + rs.shortSfx
 }
 
 // setting is one value and where it came from.
@@ -156,9 +157,9 @@ type setting struct {
 
 func (s setting) set() bool { return s.value != "" }
 
-// view is a standard profile: its config section merged with its
-// credentials section, the credentials file winning as in the AWS CLI.
-type view struct {
+// standardProfile is a standard profile: its config section merged with
+// its credentials section, the credentials file winning as in the AWS CLI.
+type standardProfile struct {
 	name      string
 	cfg, cred props
 	cfgFile   *file
@@ -166,23 +167,25 @@ type view struct {
 	exists    bool
 }
 
-func (w *world) view(name string) (*view, error) {
-	v := &view{name: name, cfgFile: w.cfg, credFile: w.cred}
-	i, err := w.cfg.lookup(name)
+// standard gathers the sections of the standard profile name in the config
+// and credentials files (either may be missing).
+func (rs *resolution) standard(name string) (*standardProfile, error) {
+	v := &standardProfile{name: name, cfgFile: rs.cfg, credFile: rs.cred}
+	i, err := rs.cfg.lookup(name)
 	if err != nil {
 		return nil, err
 	}
 	if i >= 0 {
-		if v.cfg, err = w.cfg.props(i); err != nil {
+		if v.cfg, err = rs.cfg.props(i); err != nil {
 			return nil, err
 		}
 		v.exists = true
 	}
-	if i, err = w.cred.lookup(name); err != nil {
+	if i, err = rs.cred.lookup(name); err != nil {
 		return nil, err
 	}
 	if i >= 0 {
-		if v.cred, err = w.cred.props(i); err != nil {
+		if v.cred, err = rs.cred.props(i); err != nil {
 			return nil, err
 		}
 		v.exists = true
@@ -192,7 +195,7 @@ func (w *world) view(name string) (*view, error) {
 
 // get returns key's value, or an error when it spans several lines (a
 // nested setting where one value was expected).
-func (v *view) get(key string) (setting, error) {
+func (v *standardProfile) get(key string) (setting, error) {
 	if e, ok := v.cred.get(key); ok {
 		return entrySetting(v.credFile, e)
 	}
@@ -203,7 +206,7 @@ func (v *view) get(key string) (setting, error) {
 }
 
 // has reports whether key is set to a non-empty value.
-func (v *view) has(key string) bool {
+func (v *standardProfile) has(key string) bool {
 	s, err := v.get(key)
 	return err != nil || s.set()
 }
@@ -229,7 +232,7 @@ func sectionSetting(f *file, p props, key string) (setting, error) {
 var foreign = [...]string{"credential_process", "credential_source", "sso_session", "sso_start_url",
 	"sso_account_id", "sso_role_name", "web_identity_token_file"}
 
-func (w *world) checkForeign(v *view, asked string) error {
+func (rs *resolution) checkForeign(v *standardProfile, asked string) error {
 	for _, k := range foreign {
 		if k == "credential_process" && (v.name != asked || v.has("mfa_serial") || v.has("role_arn")) {
 			// The source of the long-term keys, to which awsmfa adds MFA.
@@ -244,17 +247,17 @@ func (w *world) checkForeign(v *view, asked string) error {
 			if v.name != asked {
 				who = fmt.Sprintf("profile %q (source of %q)", v.name, asked)
 			}
-			return errorf("%s gets its credentials from %s (%s), not from long-term keys and MFA\nuse it with the AWS CLI directly; awsmfa is for profiles with long-term access keys",
-				who, k, w.where(s.origin))
+			return fmt.Errorf("%s gets its credentials from %s (%s), not from long-term keys and MFA\nuse it with the AWS CLI directly; awsmfa is for profiles with long-term access keys",
+				who, k, rs.where(s.origin))
 		}
 	}
 	return nil
 }
 
 // where shows an origin in a message, with ~ for the home directory.
-func (w *world) where(o Origin) string {
+func (rs *resolution) where(o Origin) string {
 	if o.File != "" {
-		return w.r.display(o.File) + ":" + strconv.Itoa(o.Line)
+		return rs.r.display(o.File) + ":" + strconv.Itoa(o.Line)
 	}
 	return o.String()
 }
@@ -264,7 +267,7 @@ func (w *world) where(o Origin) string {
 // sections set a role, a source profile, an MFA device, a foreign credential
 // source, or (when the long-term section is not [NAME] itself) long-term
 // keys.
-func (w *world) isStandard(v *view) bool {
+func (rs *resolution) isStandard(v *standardProfile) bool {
 	if !v.exists {
 		return false
 	}
@@ -278,19 +281,19 @@ func (w *world) isStandard(v *view) bool {
 			return true
 		}
 	}
-	return w.longSfx != "" && v.has("aws_access_key_id") && !v.has("aws_session_token")
+	return rs.longSfx != "" && v.has("aws_access_key_id") && !v.has("aws_session_token")
 }
 
 // classify returns the layout name resolves from, or ok false when nothing
 // defines it.
-func (w *world) classify(name string) (v *view, l Layout, err error) {
-	if v, err = w.view(name); err != nil {
+func (rs *resolution) classify(name string) (v *standardProfile, l Layout, err error) {
+	if v, err = rs.standard(name); err != nil {
 		return nil, 0, err
 	}
-	if w.isStandard(v) {
+	if rs.isStandard(v) {
 		return v, Config, nil
 	}
-	i, err := w.cred.lookup(w.longName(name))
+	i, err := rs.cred.lookup(rs.longName(name))
 	switch {
 	case err != nil:
 		return nil, 0, err
@@ -302,24 +305,24 @@ func (w *world) classify(name string) (v *view, l Layout, err error) {
 	return v, 0, nil
 }
 
-func (w *world) names() ([]Summary, error) {
-	if err := w.cfg.checkAll(); err != nil {
+func (rs *resolution) names() ([]Summary, error) {
+	if err := rs.cfg.checkAll(); err != nil {
 		return nil, err
 	}
-	if err := w.cred.checkAll(); err != nil {
+	if err := rs.cred.checkAll(); err != nil {
 		return nil, err
 	}
-	cand := make(map[string]bool, len(w.cfg.sections)+len(w.cred.sections))
+	cand := make(map[string]bool, len(rs.cfg.sections)+len(rs.cred.sections))
 	// A long-term section stands for its base name; so does its config
 	// twin, which `aws configure --profile NAME-long-term` writes.
-	for _, f := range []*file{w.cfg, w.cred} {
+	for _, f := range []*file{rs.cfg, rs.cred} {
 		for _, s := range f.sections {
 			n := s.name
 			if n == "" {
 				continue
 			}
-			if base, ok := strings.CutSuffix(n, "-"+w.longSfx); ok && w.longSfx != "" && base != "" {
-				if i, err := w.cred.lookup(n); err != nil {
+			if base, ok := strings.CutSuffix(n, "-"+rs.longSfx); ok && rs.longSfx != "" && base != "" {
+				if i, err := rs.cred.lookup(n); err != nil {
 					return nil, err
 				} else if i >= 0 {
 					n = base
@@ -331,19 +334,19 @@ func (w *world) names() ([]Summary, error) {
 	layouts := make(map[string]Layout, len(cand))
 	standard := make(map[string]bool, len(cand))
 	for n := range cand {
-		v, l, err := w.classify(n)
+		v, l, err := rs.classify(n)
 		if err != nil {
 			return nil, err
 		}
 		if l != 0 {
 			layouts[n] = l
-			standard[n] = w.isStandard(v)
+			standard[n] = rs.isStandard(v)
 		}
 	}
 	// The short-term section of an aws-mfa profile is that profile's
 	// output, not a profile of its own.
 	for n, l := range layouts {
-		if s := w.shortName(n); l == AWSMFA && s != n && !standard[s] {
+		if s := rs.shortName(n); l == AWSMFA && s != n && !standard[s] {
 			delete(layouts, s)
 		}
 	}
@@ -355,28 +358,29 @@ func (w *world) names() ([]Summary, error) {
 	return out, nil
 }
 
-func (w *world) unknown(name string) error {
-	names, err := w.names()
+func (rs *resolution) unknown(name string) error {
+	names, err := rs.names()
 	if err != nil {
 		return err
 	}
-	e := &UnknownProfileError{Name: name, Files: w.shown, NoFiles: !w.cfg.exists && !w.cred.exists}
+	e := &UnknownProfileError{Name: name, Files: rs.shown, NoFiles: !rs.cfg.exists && !rs.cred.exists}
 	for _, s := range names {
 		e.Known = append(e.Known, s.Name)
 	}
 	// A common slip: [dev] in the config file, where profiles are written
 	// [profile dev] (the AWS CLI ignores [dev] there too).
-	for _, s := range w.cfg.sections {
+	for _, s := range rs.cfg.sections {
 		if s.header == name && s.name == "" {
-			e.Misplaced = fmt.Sprintf("%s:%d", w.shown.Config, s.line)
+			e.Misplaced = fmt.Sprintf("%s:%d", rs.shown.Config, s.line)
 			break
 		}
 	}
 	return e
 }
 
-// inputs are the settings from the files, before flags and environment.
-type inputs struct {
+// fileSettings are a profile's settings from the files, before flags and
+// environment.
+type fileSettings struct {
 	keyID, secret, token setting
 	keysFrom             string
 	device, role         setting
@@ -387,28 +391,28 @@ type inputs struct {
 	keyring              setting // awsmfa_keyring (keyring.go)
 }
 
-func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
-	v, layout, err := w.classify(name)
+func (rs *resolution) resolve(name string, nameOrigin Origin) (*Plan, error) {
+	v, layout, err := rs.classify(name)
 	if err != nil {
 		return nil, err
 	}
 	if layout == 0 {
-		return nil, w.unknown(name)
+		return nil, rs.unknown(name)
 	}
-	if layout == Config && !w.chainBase {
-		chain, err := w.roleChain(name, v)
+	if layout == Config && !rs.chainBase {
+		chain, err := rs.roleChain(name, v)
 		if err != nil {
 			return nil, err
 		}
 		if len(chain) > 1 {
-			return w.resolveChain(chain, nameOrigin)
+			return rs.resolveChain(chain, nameOrigin)
 		}
 	}
-	var in inputs
+	var in fileSettings
 	if layout == AWSMFA {
-		in, err = w.fromLongTerm(name)
+		in, err = rs.fromLongTerm(name)
 	} else {
-		in, err = w.fromStandard(name, v)
+		in, err = rs.fromStandard(name, v)
 	}
 	if err != nil {
 		return nil, err
@@ -417,25 +421,25 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 		Name:      name,
 		Layout:    layout,
 		KeysFrom:  in.keysFrom,
-		ShortTerm: w.shortName(name),
-		Files:     w.files,
+		ShortTerm: rs.shortName(name),
+		Files:     rs.files,
 		Origins:   map[string]Origin{"profile": nameOrigin},
 	}
-	if err := w.keys(p, name, layout, in); err != nil {
+	if err := rs.keys(p, name, layout, in); err != nil {
 		return nil, err
 	}
-	if p.ShortTerm == p.KeysFrom && p.Origins["aws_access_key_id"].File == w.files.Credentials {
+	if p.ShortTerm == p.KeysFrom && p.Origins["aws_access_key_id"].File == rs.files.Credentials {
 		// Writing a session there would destroy the long-term keys.
 		p.ShortTerm = ""
 	}
 	if p.ShortTerm != "" {
-		i, err := w.cred.lookup(p.ShortTerm)
+		i, err := rs.cred.lookup(p.ShortTerm)
 		if err != nil {
 			return nil, err
 		}
 		p.ShortTermFound = i >= 0
 	}
-	if err := w.finish(p, in); err != nil {
+	if err := rs.finish(p, in); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -443,11 +447,11 @@ func (w *world) resolve(name string, nameOrigin Origin) (*Plan, error) {
 
 // fromStandard reads a standard profile, following source_profile to the
 // profile that holds the keys.
-func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
-	if err := w.checkForeign(v, name); err != nil {
+func (rs *resolution) fromStandard(name string, v *standardProfile) (in fileSettings, err error) {
+	if err := rs.checkForeign(v, name); err != nil {
 		return in, err
 	}
-	get := func(v *view, key string, dst *setting) {
+	get := func(v *standardProfile, key string, dst *setting) {
 		if err == nil && !dst.set() {
 			var s setting
 			s, err = v.get(key)
@@ -486,19 +490,19 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 			}
 			for _, seen := range chain {
 				if seen == cur {
-					return in, errorf("source_profile loop: %s → %s (%s)\nmake the chain end at a profile that holds aws_access_key_id",
-						strings.Join(chain, " → "), cur, w.where(via.origin))
+					return in, fmt.Errorf("source_profile loop: %s → %s (%s)\nmake the chain end at a profile that holds aws_access_key_id",
+						strings.Join(chain, " → "), cur, rs.where(via.origin))
 				}
 			}
-			var next *view
-			if next, err = w.view(cur); err != nil {
+			var next *standardProfile
+			if next, err = rs.standard(cur); err != nil {
 				return in, err
 			}
 			if !next.exists {
-				return in, errorf("profile %q: its source_profile %q (%s) does not exist\nadd [%s] with the long-term keys to %s, or fix source_profile",
-					chain[len(chain)-1], cur, w.where(via.origin), cur, w.shown.Credentials)
+				return in, fmt.Errorf("profile %q: its source_profile %q (%s) does not exist\nadd [%s] with the long-term keys to %s, or fix source_profile",
+					chain[len(chain)-1], cur, rs.where(via.origin), cur, rs.shown.Credentials)
 			}
-			if err := w.checkForeign(next, name); err != nil {
+			if err := rs.checkForeign(next, name); err != nil {
 				return in, err
 			}
 			var r setting
@@ -508,9 +512,9 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 				// A role profile whose source has a role is a chain
 				// (roleChain); this is a profile without a role of its own
 				// whose source has one, or a role deeper down the chain.
-				return in, errorf("profile %q: its source profile %q has a role_arn (%s), but the profile before it in the chain has none\n"+
+				return in, fmt.Errorf("profile %q: its source profile %q has a role_arn (%s), but the profile before it in the chain has none\n"+
 					"give every profile of a role chain a role_arn, or point source_profile at the profile that holds the long-term keys",
-					name, cur, w.where(r.origin))
+					name, cur, rs.where(r.origin))
 			}
 			// aws-vault style: the MFA device (and how to get a code) may
 			// sit on the source profile.
@@ -550,42 +554,42 @@ func (w *world) fromStandard(name string, v *view) (in inputs, err error) {
 	}
 	in.keysFrom = keys.name
 	if !in.region.set() {
-		in.region, err = w.defaultRegion()
+		in.region, err = rs.defaultRegion()
 	}
 	return in, err
 }
 
-func ownKeysOf(v *view) bool {
+func ownKeysOf(v *standardProfile) bool {
 	return v.has("aws_access_key_id") || v.has("aws_secret_access_key") || v.has("aws_session_token")
 }
 
 // keySource reports whether v holds long-term keys or a command that
 // prints them.
-func keySource(v *view) bool {
+func keySource(v *standardProfile) bool {
 	return ownKeysOf(v) || v.has("credential_process")
 }
 
 // defaultRegion is the region of [default] in the config file.
-func (w *world) defaultRegion() (setting, error) {
-	i, err := w.cfg.lookup("default")
+func (rs *resolution) defaultRegion() (setting, error) {
+	i, err := rs.cfg.lookup("default")
 	if err != nil || i < 0 {
 		return setting{}, err
 	}
-	p, err := w.cfg.props(i)
+	p, err := rs.cfg.props(i)
 	if err != nil {
 		return setting{}, err
 	}
-	return sectionSetting(w.cfg, p, "region")
+	return sectionSetting(rs.cfg, p, "region")
 }
 
 // fromLongTerm reads aws-mfa's [NAME-long-term] section.
-func (w *world) fromLongTerm(name string) (in inputs, err error) {
-	lt := w.longName(name)
-	i, err := w.cred.lookup(lt)
+func (rs *resolution) fromLongTerm(name string) (in fileSettings, err error) {
+	lt := rs.longName(name)
+	i, err := rs.cred.lookup(lt)
 	if err != nil {
 		return in, err
 	}
-	p, err := w.cred.props(i)
+	p, err := rs.cred.props(i)
 	if err != nil {
 		return in, err
 	}
@@ -594,7 +598,7 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 			if err != nil || dst.set() {
 				return
 			}
-			*dst, err = sectionSetting(w.cred, p, k)
+			*dst, err = sectionSetting(rs.cred, p, k)
 		}
 	}
 	get(&in.keyID, "aws_access_key_id")
@@ -617,20 +621,20 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 	// --profile NAME-long-term` writes it), then the long-term section
 	// itself, then [default].
 	for _, n := range []string{name, lt} {
-		i, err := w.cfg.lookup(n)
+		i, err := rs.cfg.lookup(n)
 		if err != nil {
 			return in, err
 		}
 		if i >= 0 && !in.region.set() {
-			cp, err := w.cfg.props(i)
+			cp, err := rs.cfg.props(i)
 			if err != nil {
 				return in, err
 			}
-			if in.region, err = sectionSetting(w.cfg, cp, "region"); err != nil {
+			if in.region, err = sectionSetting(rs.cfg, cp, "region"); err != nil {
 				return in, err
 			}
 			if n == name && !in.mfaProcess.set() {
-				if in.mfaProcess, err = sectionSetting(w.cfg, cp, "mfa_process"); err != nil {
+				if in.mfaProcess, err = sectionSetting(rs.cfg, cp, "mfa_process"); err != nil {
 					return in, err
 				}
 			}
@@ -638,15 +642,15 @@ func (w *world) fromLongTerm(name string) (in inputs, err error) {
 	}
 	get(&in.region, "region")
 	if err == nil && !in.region.set() {
-		in.region, err = w.defaultRegion()
+		in.region, err = rs.defaultRegion()
 	}
 	return in, err
 }
 
 // keys checks and sets the long-term key pair.
-func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
-	section := fmt.Sprintf("[%s] in %s", in.keysFrom, w.shown.Credentials)
-	if handled, err := w.keyringKeys(p, name, in); handled || err != nil {
+func (rs *resolution) keys(p *Plan, name string, layout Layout, in fileSettings) error {
+	section := fmt.Sprintf("[%s] in %s", in.keysFrom, rs.shown.Credentials)
+	if handled, err := rs.keyringKeys(p, name, in); handled || err != nil {
 		return err
 	}
 	if in.process.set() {
@@ -655,24 +659,24 @@ func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 		return nil
 	}
 	if in.token.set() {
-		return errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
-			section, w.where(in.token.origin), w.longTermHint(name, layout, in), commandArg(name))
+		return fmt.Errorf("%s holds temporary keys (aws_session_token at %s), but awsmfa needs the long-term key pair\nput the IAM user's access key in %s, or run: awsmfa setup %s",
+			section, rs.where(in.token.origin), rs.longTermHint(name, layout, in), commandArg(name))
 	}
 	switch {
 	case !in.keyID.set() && !in.secret.set():
 		if layout == AWSMFA {
-			return errorf("%s has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to it, or run: awsmfa setup %s", section, commandArg(name))
+			return fmt.Errorf("%s has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to it, or run: awsmfa setup %s", section, commandArg(name))
 		}
 		if in.keysFrom != name {
-			return errorf("profile %q has no long-term keys: its source profile %q holds no aws_access_key_id\nadd the keys to [%s] in %s, or run: awsmfa setup %s",
-				name, in.keysFrom, in.keysFrom, w.shown.Credentials, commandArg(in.keysFrom))
+			return fmt.Errorf("profile %q has no long-term keys: its source profile %q holds no aws_access_key_id\nadd the keys to [%s] in %s, or run: awsmfa setup %s",
+				name, in.keysFrom, in.keysFrom, rs.shown.Credentials, commandArg(in.keysFrom))
 		}
-		return errorf("profile %q has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to [%s] in %s, or set source_profile; or run: awsmfa setup %s",
-			name, name, w.shown.Credentials, commandArg(name))
+		return fmt.Errorf("profile %q has no long-term keys\nadd aws_access_key_id and aws_secret_access_key to [%s] in %s, or set source_profile; or run: awsmfa setup %s",
+			name, name, rs.shown.Credentials, commandArg(name))
 	case !in.secret.set():
-		return errorf("%s has aws_access_key_id (%s) but no aws_secret_access_key\nadd the secret key beside it", section, w.where(in.keyID.origin))
+		return fmt.Errorf("%s has aws_access_key_id (%s) but no aws_secret_access_key\nadd the secret key beside it", section, rs.where(in.keyID.origin))
 	case !in.keyID.set():
-		return errorf("%s has aws_secret_access_key (%s) but no aws_access_key_id\nadd the access key id beside it", section, w.where(in.secret.origin))
+		return fmt.Errorf("%s has aws_secret_access_key (%s) but no aws_access_key_id\nadd the access key id beside it", section, rs.where(in.secret.origin))
 	}
 	p.LongTerm.AccessKeyID = in.keyID.value
 	p.LongTerm.SecretAccessKey = in.secret.value
@@ -680,21 +684,21 @@ func (w *world) keys(p *Plan, name string, layout Layout, in inputs) error {
 	return nil
 }
 
-func (w *world) longTermHint(name string, layout Layout, in inputs) string {
+func (rs *resolution) longTermHint(name string, layout Layout, in fileSettings) string {
 	if layout == AWSMFA {
 		return "[" + in.keysFrom + "]"
 	}
-	return "[" + w.longName(name) + "]"
+	return "[" + rs.longName(name) + "]"
 }
 
 // pick returns the flag value, else the environment variable, else the
 // file setting.
-func (w *world) pick(flag, flagName, env string, file setting) setting {
+func (rs *resolution) pick(flag, flagName, env string, file setting) setting {
 	if flag != "" {
 		return setting{value: flag, origin: Origin{Flag: flagName}}
 	}
 	if env != "" {
-		if v := w.r.getenv(env); v != "" {
+		if v := rs.r.getenv(env); v != "" {
 			return setting{value: v, origin: Origin{Env: env}}
 		}
 	}
@@ -703,26 +707,26 @@ func (w *world) pick(flag, flagName, env string, file setting) setting {
 
 // finish applies flags and environment, validates, and chooses the path
 // and durations.
-func (w *world) finish(p *Plan, in inputs) error {
-	device := w.pick(w.opt.Device, "--device", EnvDevice, in.device)
-	role := w.pick(w.opt.AssumeRole, "--assume-role", EnvAssumeRole, in.role)
-	if w.chainBase {
+func (rs *resolution) finish(p *Plan, in fileSettings) error {
+	device := rs.pick(rs.opt.Device, "--device", EnvDevice, in.device)
+	role := rs.pick(rs.opt.AssumeRole, "--assume-role", EnvAssumeRole, in.role)
+	if rs.chainBase {
 		role = in.role
 	}
 
 	if !device.set() && !role.set() {
-		return errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
-			p.Name, w.deviceHint(p))
+		return fmt.Errorf("profile %q has no MFA device and no role; nothing for awsmfa to do\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
+			p.Name, rs.deviceHint(p))
 	}
 	if !device.set() && p.Layout == AWSMFA {
 		// aws-mfa refuses a role with no MFA device; its users rely on
 		// their long-term keys never being used without a code.
-		return errorf("profile %q has a role (%s) and no MFA device; in aws-mfa's layout a code is always required\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
-			p.Name, w.where(role.origin), w.deviceHint(p))
+		return fmt.Errorf("profile %q has a role (%s) and no MFA device; in aws-mfa's layout a code is always required\nadd %s (from: aws iam list-mfa-devices), or pass --device or set MFA_DEVICE",
+			p.Name, rs.where(role.origin), rs.deviceHint(p))
 	}
 	if device.set() {
 		if problem := checkMFASerial(device.value); problem != "" {
-			return errorf("MFA device %q (%s) is malformed: %s\nuse the SerialNumber from: aws iam list-mfa-devices", device.value, w.where(device.origin), problem)
+			return fmt.Errorf("MFA device %q (%s) is malformed: %s\nuse the SerialNumber from: aws iam list-mfa-devices", device.value, rs.where(device.origin), problem)
 		}
 		p.MFASerial = device.value
 		p.Origins["mfa_serial"] = device.origin
@@ -737,17 +741,17 @@ func (w *world) finish(p *Plan, in inputs) error {
 	}
 
 	var durFlag string
-	if w.opt.Duration != 0 {
-		if w.opt.Duration < 0 || w.opt.Duration%time.Second != 0 {
-			return errorf("--duration %v is not a whole number of seconds\ngive seconds, e.g. --duration 3600", w.opt.Duration)
+	if rs.opt.Duration != 0 {
+		if rs.opt.Duration < 0 || rs.opt.Duration%time.Second != 0 {
+			return fmt.Errorf("--duration %v is not a whole number of seconds\ngive seconds, e.g. --duration 3600", rs.opt.Duration)
 		}
-		durFlag = strconv.FormatInt(int64(w.opt.Duration/time.Second), 10)
+		durFlag = strconv.FormatInt(int64(rs.opt.Duration/time.Second), 10)
 	}
-	durSetting := w.pick(durFlag, "--duration", EnvDuration, in.duration)
-	if w.chainBase {
+	durSetting := rs.pick(durFlag, "--duration", EnvDuration, in.duration)
+	if rs.chainBase {
 		durSetting = in.duration
 	}
-	dur, err := w.seconds(durSetting)
+	dur, err := rs.seconds(durSetting)
 	if err != nil {
 		return err
 	}
@@ -755,7 +759,7 @@ func (w *world) finish(p *Plan, in inputs) error {
 	if !role.set() {
 		// MFA device, no role: GetSessionToken.
 		p.Path = SessionToken
-		d, err := w.duration(dur, defaultSession, minSession, maxSession, "GetSessionToken")
+		d, err := rs.duration(dur, defaultSession, minSession, maxSession, "GetSessionToken")
 		if err != nil {
 			return err
 		}
@@ -765,39 +769,39 @@ func (w *world) finish(p *Plan, in inputs) error {
 	}
 
 	if problem := checkRoleARN(role.value); problem != "" {
-		return errorf("role %q (%s) is malformed: %s\nuse the role's ARN, like arn:aws:iam::123456789012:role/NAME", role.value, w.where(role.origin), problem)
+		return fmt.Errorf("role %q (%s) is malformed: %s\nuse the role's ARN, like arn:aws:iam::123456789012:role/NAME", role.value, rs.where(role.origin), problem)
 	}
 	p.RoleARN = role.value
 	p.Origins["role_arn"] = role.origin
 
-	rsn := w.pick(w.opt.RoleSessionName, "--role-session-name", "", in.rsn)
-	if !rsn.set() && p.Layout == AWSMFA && w.r.LoginName != "" {
+	rsn := rs.pick(rs.opt.RoleSessionName, "--role-session-name", "", in.rsn)
+	if !rsn.set() && p.Layout == AWSMFA && rs.r.LoginName != "" {
 		// aws-mfa's default, so trust policies, SCPs and CloudTrail
 		// searches that match on it keep matching.
-		rsn = setting{value: w.r.LoginName, origin: Origin{Default: true}}
+		rsn = setting{value: rs.r.LoginName, origin: Origin{Default: true}}
 		if problem := checkSessionName(rsn.value); problem != "" {
-			return errorf("role session name %q (aws-mfa's default: your login name) is malformed: %s\npass --role-session-name, or set role_session_name in [%s]", rsn.value, problem, p.KeysFrom)
+			return fmt.Errorf("role session name %q (aws-mfa's default: your login name) is malformed: %s\npass --role-session-name, or set role_session_name in [%s]", rsn.value, problem, p.KeysFrom)
 		}
 	}
 	if !rsn.set() {
-		rsn = setting{value: DefaultSessionName(w.r.Username), origin: Origin{Default: true}}
+		rsn = setting{value: DefaultSessionName(rs.r.Username), origin: Origin{Default: true}}
 	}
 	if problem := checkSessionName(rsn.value); problem != "" {
-		return errorf("role session name %q (%s) is malformed: %s\nuse 2 to 64 letters, digits and _+=,.@-", rsn.value, w.where(rsn.origin), problem)
+		return fmt.Errorf("role session name %q (%s) is malformed: %s\nuse 2 to 64 letters, digits and _+=,.@-", rsn.value, rs.where(rsn.origin), problem)
 	}
 	p.RoleSessionName = rsn.value
 	p.Origins["role_session_name"] = rsn.origin
 
-	ext := w.pick(w.opt.ExternalID, "--external-id", "", in.externalID)
+	ext := rs.pick(rs.opt.ExternalID, "--external-id", "", in.externalID)
 	if ext.set() {
 		if problem := checkExternalID(ext.value); problem != "" {
-			return errorf("external id (%s) is malformed: %s\nuse the external id the role's trust policy expects", w.where(ext.origin), problem)
+			return fmt.Errorf("external id (%s) is malformed: %s\nuse the external id the role's trust policy expects", rs.where(ext.origin), problem)
 		}
 		p.ExternalID = ext.value
 		p.Origins["external_id"] = ext.origin
 	}
 
-	d, err := w.duration(dur, defaultRole, minRole, maxRole, "AssumeRole")
+	d, err := rs.duration(dur, defaultRole, minRole, maxRole, "AssumeRole")
 	if err != nil {
 		return err
 	}
@@ -810,11 +814,11 @@ func (w *world) finish(p *Plan, in inputs) error {
 		p.Path = RoleWithMFA
 	default:
 		p.Path = ChainedRole
-		sd, err := w.seconds(w.pick("", "", EnvMFASessionDuration, in.sessionDur))
+		sd, err := rs.seconds(rs.pick("", "", EnvMFASessionDuration, in.sessionDur))
 		if err != nil {
 			return err
 		}
-		s, err := w.duration(sd, defaultSession, minSession, maxSession, "the MFA session (GetSessionToken)")
+		s, err := rs.duration(sd, defaultSession, minSession, maxSession, "the MFA session (GetSessionToken)")
 		if err != nil {
 			return err
 		}
@@ -824,11 +828,11 @@ func (w *world) finish(p *Plan, in inputs) error {
 	return nil
 }
 
-func (w *world) deviceHint(p *Plan) string {
+func (rs *resolution) deviceHint(p *Plan) string {
 	if p.Layout == AWSMFA {
-		return fmt.Sprintf("aws_mfa_device to [%s] in %s", p.KeysFrom, w.shown.Credentials)
+		return fmt.Sprintf("aws_mfa_device to [%s] in %s", p.KeysFrom, rs.shown.Credentials)
 	}
-	return fmt.Sprintf("mfa_serial to [profile %s] in %s", p.Name, w.shown.Config)
+	return fmt.Sprintf("mfa_serial to [profile %s] in %s", p.Name, rs.shown.Config)
 }
 
 // durationSetting is a parsed duration and its origin; value 0 means unset.
@@ -838,29 +842,29 @@ type durationSetting struct {
 }
 
 // seconds parses a duration given in whole seconds.
-func (w *world) seconds(s setting) (durationSetting, error) {
+func (rs *resolution) seconds(s setting) (durationSetting, error) {
 	if !s.set() {
 		return durationSetting{}, nil
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(s.value), 10, 64)
 	if err != nil || n <= 0 {
-		return durationSetting{}, errorf("duration %q (%s) is not a whole number of seconds\ngive seconds, e.g. 3600 for one hour", s.value, w.where(s.origin))
+		return durationSetting{}, fmt.Errorf("duration %q (%s) is not a whole number of seconds\ngive seconds, e.g. 3600 for one hour", s.value, rs.where(s.origin))
 	}
 	if n > 1<<31 { // out of every range, and it would overflow below
-		return durationSetting{}, errorf("duration %d s (%s) is out of range: STS sessions last %d to %d s (%s to %s), role sessions at most %d s\nchoose a duration in that range",
-			n, w.where(s.origin), minSession/time.Second, maxSession/time.Second, human.Duration(minSession), human.Duration(maxSession), maxRole/time.Second)
+		return durationSetting{}, fmt.Errorf("duration %d s (%s) is out of range: STS sessions last %d to %d s (%s to %s), role sessions at most %d s\nchoose a duration in that range",
+			n, rs.where(s.origin), minSession/time.Second, maxSession/time.Second, human.Duration(minSession), human.Duration(maxSession), maxRole/time.Second)
 	}
 	return durationSetting{value: time.Duration(n) * time.Second, origin: s.origin}, nil
 }
 
 // duration applies the default and checks the range of one STS call.
-func (w *world) duration(d durationSetting, def, lo, hi time.Duration, call string) (durationSetting, error) {
+func (rs *resolution) duration(d durationSetting, def, lo, hi time.Duration, call string) (durationSetting, error) {
 	if d.value == 0 {
 		return durationSetting{value: def, origin: Origin{Default: true}}, nil
 	}
 	if d.value < lo || d.value > hi {
-		return d, errorf("duration %d s (%s) is out of range for %s: %d to %d s (%s to %s)\nchoose a duration in that range",
-			d.value/time.Second, w.where(d.origin), call, lo/time.Second, hi/time.Second, human.Duration(lo), human.Duration(hi))
+		return d, fmt.Errorf("duration %d s (%s) is out of range for %s: %d to %d s (%s to %s)\nchoose a duration in that range",
+			d.value/time.Second, rs.where(d.origin), call, lo/time.Second, hi/time.Second, human.Duration(lo), human.Duration(hi))
 	}
 	return d, nil
 }

@@ -109,24 +109,24 @@ func (a *app) run(args []string) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(a.stderr, "awsmfa: %s\n", oneLine(ee.err))
+			fmt.Fprintf(a.stderr, "awsmfa: %s\n", twoLines(ee.err))
 		}
 		return ee.code
 	}
 	var ce cli.ExitCoder
 	if errors.As(err, &ce) {
 		if msg := err.Error(); msg != "" {
-			fmt.Fprintf(a.stderr, "awsmfa: %s\n", oneLine(err))
+			fmt.Fprintf(a.stderr, "awsmfa: %s\n", twoLines(err))
 		}
 		return ce.ExitCode()
 	}
-	fmt.Fprintf(a.stderr, "awsmfa: %s\n", oneLine(err))
+	fmt.Fprintf(a.stderr, "awsmfa: %s\n", twoLines(err))
 	return 1
 }
 
-// oneLine keeps an error to the two lines our contract allows, indenting the
+// twoLines keeps an error to the two lines our contract allows, indenting the
 // second so it reads as a hint.
-func oneLine(err error) string {
+func twoLines(err error) string {
 	msg := strings.TrimSpace(err.Error())
 	lines := strings.Split(msg, "\n")
 	if len(lines) > 2 {
