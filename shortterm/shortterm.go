@@ -1,5 +1,11 @@
-// Package shortterm writes a session into aws-mfa's short-term section of
-// the AWS credentials file, as aws-mfa does, for 'aws --profile NAME'.
+// Package shortterm is aws-mfa's short-term section of the AWS credentials
+// file ([NAME], or [NAME-SUFFIX] with a short-term suffix), both ways: Write
+// puts a session there as aws-mfa does (the `awsmfa write` command, and
+// aws-mfa's own command line), and Lookup reads one back, so that every
+// command serves a session aws-mfa left there before it looks in the cache.
+// The package is named for the section rather than for the command because
+// the writer and the reader share its rules: which keys it must hold, when
+// it is due, and when clients would not read it (Shadowed).
 //
 // The rules are aws-mfa's: a section is written again when it is missing,
 // lacks one of the keys aws-mfa writes, is for another role, or has
