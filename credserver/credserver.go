@@ -1,63 +1,18 @@
 // Package credserver serves AWS credentials to one child process over
-// loopback HTTP, in the format of the ECS container-credentials endpoint.
+// loopback HTTP, in the format of the ECS container-credentials endpoint:
+// the child of `awsmfa exec --server` finds it through [Server.Env], and its
+// SDK fetches a new session from the [Provider] whenever the one it holds
+// is due, so a run longer than one session needs no restart.
 //
-// It exists for long runs. A child started by `awsmfa exec` with credentials
-// in its environment keeps those credentials until it exits: a three-hour
-// `terraform apply` on one-hour role sessions fails after the first hour.
-// Every AWS SDK and the AWS CLI can instead fetch credentials from an HTTP
-// endpoint named by AWS_CONTAINER_CREDENTIALS_FULL_URI, sending the value of
-// AWS_CONTAINER_AUTHORIZATION_TOKEN in the Authorization header, and they
-// fetch again when the credentials they hold approach the Expiration the
-// endpoint reported. `awsmfa exec --server` starts a [Server], puts
-// [Server.Env] in the child's environment, and closes the server when the
-// child exits; the child then renews its credentials by itself.
+// Security: the server listens on 127.0.0.1 only, on a port the system
+// picks. Every request must carry a fresh 256-bit random token, compared in
+// constant time, and a Host of 127.0.0.1:PORT or localhost:PORT (no DNS
+// rebinding); anything else gets 403. Secrets never reach the log, and a
+// provider failure reaches the client as a generic 500.
 //
-// # Safety
-//
-// The server listens on 127.0.0.1 only, on a port the system picks. Every
-// request must carry a fresh 256-bit random token, compared in constant time;
-// any other process on the machine that does not know the token gets 403 and
-// nothing else. Requests whose Host header is not 127.0.0.1:PORT or
-// localhost:PORT are refused, so a web page cannot reach the server through
-// DNS rebinding. Provider errors are logged (never with secrets), and the
-// client gets a generic 500 (but see below).
-//
-// # Reported expiry
-//
-// The Expiration the server reports is the session's refresh point, its real
-// expiry minus the refresh margin ([WithRefreshMargin]), rounded up to a
-// whole second (the format's grain), not the real expiry.
-// SDKs plan their next fetch from the reported time; reporting the refresh
-// point brings them back while the session they hold still has the whole
-// margin left, so a request signed just before they refresh is never
-// rejected, and by then the [Provider] has a new session to hand out. SDKs
-// also subtract a window of their own (the Go SDK 5 minutes, botocore 15
-// minutes advisory and 10 mandatory) and come back that much before the
-// reported time; until the provider's own refresh is due it hands them the
-// same session again, which costs one loopback request per SDK call during
-// that window. A provider that refreshes at least 15 minutes before the
-// reported time avoids even that.
-//
-// When a provider returns a session that is already past its refresh point
-// (the session is shorter than the margin, or the provider could not refresh
-// it and kept the old one), the server reports one minute from now, or the
-// real expiry if sooner: the session is still good, and SDKs come back soon
-// for a refreshed one. Likewise, when the provider fails but the session it
-// last returned is good for more than a minute, the server logs the failure
-// and serves that session again rather than failing the child's request: a
-// short STS outage during a long run costs nothing. It then serves that
-// session without calling the provider for a minute (while the session has
-// more than a minute left), so a failing refresh (STS down, an MFA code
-// that cannot be had) costs one attempt a minute, not one per SDK call.
-//
-// # The child's environment
-//
-// SDKs prefer other sources to this endpoint: AWS_ACCESS_KEY_ID and friends,
-// AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
-// (which overrides the token), and a profile named by AWS_PROFILE or a
-// [default] section with keys in the shared files. The caller must strip
-// those variables from the child's environment; this package only supplies
-// the two it adds.
+// The Expiration it reports is the session's refresh point, not its real
+// expiry. README.md in this directory says why, how a failing provider is
+// handled, and what the caller must strip from the child's environment.
 package credserver
 
 import (
