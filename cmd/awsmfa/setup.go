@@ -9,6 +9,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/exporter"
 	"github.com/awsmfa/awsmfa/internal/keystore"
+	"github.com/awsmfa/awsmfa/internal/keystore/longterm"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/setup"
 )
@@ -87,7 +88,7 @@ func (a *app) setup(c *cli.Context, open func() (setup.Terminal, error)) error {
 		in.StoreSecret = func(ctx context.Context, keyID, secret string) (string, error) {
 			used, err := a.keyringClient().Set(ctx, backend, keyID, secret)
 			if err != nil {
-				return "", a.keyringError(err, setupSection(in.Name, in.Suffix), keyID, in.Name)
+				return "", longterm.Explain(err, setupSection(in.Name, in.Suffix), keyID, in.Name)
 			}
 			return used, nil
 		}

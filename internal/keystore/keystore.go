@@ -43,10 +43,6 @@ const (
 	EnvFileDir = "AWSMFA_KEYRING_FILE_DIR"
 )
 
-// ProfileKey is the key in [NAME-long-term] that says the secret access key
-// is in the keyring: its value is a backend name, or "auto".
-const ProfileKey = "awsmfa_keyring"
-
 // Auto is the backend value that lets awsmfa choose.
 const Auto = "auto"
 
