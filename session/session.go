@@ -158,10 +158,7 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 	case profile.RoleWithMFA:
 		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
 			// The keys first: a command that fails spends no code.
-			signer, err := lt.get(ctx)
-			if err == nil {
-				err = temporaryCap(p, signer)
-			}
+			signer, err := roleSigner(ctx, p, lt)
 			if err != nil {
 				return cache.Session{}, err
 			}
@@ -172,10 +169,7 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 		})
 	case profile.Role:
 		return g.cached(ctx, keys.Hops[0], margin, force, func(ctx context.Context) (cache.Session, error) {
-			signer, err := lt.get(ctx)
-			if err == nil {
-				err = temporaryCap(p, signer)
-			}
+			signer, err := roleSigner(ctx, p, lt)
 			if err != nil {
 				return cache.Session{}, err
 			}
@@ -282,6 +276,16 @@ func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, lt *longTerm, 
 			return g.getSessionToken(ctx, p, signer, code)
 		})
 	})
+}
+
+// roleSigner returns the long-term keys that sign p's AssumeRole, after
+// temporaryCap has checked them.
+func roleSigner(ctx context.Context, p *profile.Plan, lt *longTerm) (creds.Credentials, error) {
+	signer, err := lt.get(ctx)
+	if err == nil {
+		err = temporaryCap(p, signer)
+	}
+	return signer, err
 }
 
 // temporaryCap refuses, before any code is asked for, a role session of

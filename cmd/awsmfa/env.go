@@ -70,18 +70,25 @@ func (a *app) env(c *cli.Context) error {
 	return err
 }
 
-// markerDir holds the fish hook's marker files, beside the sessions.
-func markerDir(cacheDir string) string { return filepath.Join(cacheDir, "markers") }
-
-// envCommand is the command a user of format types to load profile's
-// session into the shell: fish pipes to source, the others eval. The name
-// comes from a config file: it is quoted for that shell, and put after --
-// when it starts with a dash.
-func envCommand(format exporter.Format, profile string) string {
+// profileArg is a profile name as the last argument of an awsmfa command a
+// message tells the user of format to run. The name comes from a config
+// file: it is quoted for that shell, and put after -- when it starts with a
+// dash.
+func profileArg(format exporter.Format, profile string) string {
 	arg := exporter.Quote(format, profile)
 	if strings.HasPrefix(profile, "-") {
 		arg = "-- " + arg
 	}
+	return arg
+}
+
+// markerDir holds the fish hook's marker files, beside the sessions.
+func markerDir(cacheDir string) string { return filepath.Join(cacheDir, "markers") }
+
+// envCommand is the command a user of format types to load profile's
+// session into the shell: fish pipes to source, the others eval.
+func envCommand(format exporter.Format, profile string) string {
+	arg := profileArg(format, profile)
 	if format.Name() == "fish" {
 		return "awsmfa env " + arg + " | source"
 	}

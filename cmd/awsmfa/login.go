@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -108,15 +107,10 @@ func (a *app) login(c *cli.Context) error {
 	return nil
 }
 
-// loginAgain is the command that signs in to profile with a new session.
-// The name comes from a config file: it is quoted for the user's shell,
-// and put after -- when it starts with a dash.
+// loginAgain is the command that signs in to profile with a new session,
+// for the user's shell.
 func (a *app) loginAgain(profile string) string {
-	arg := exporter.Quote(exporter.Detect(a.getenv("SHELL")), profile)
-	if strings.HasPrefix(profile, "-") {
-		arg = "-- " + arg
-	}
-	return "awsmfa login --force " + arg
+	return "awsmfa login --force " + profileArg(exporter.Detect(a.getenv("SHELL")), profile)
 }
 
 // consoleMax is the longest console session the plan's role session may
