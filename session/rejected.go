@@ -84,11 +84,7 @@ func rejection(err error, action, keyID, endpoint string) *RejectedSessionError 
 	// naming the user is not, and a new session would not help.
 	if code == "ExpiredToken" || code == "InvalidClientTokenId" ||
 		code == "AccessDenied" && strings.Contains(msg, "explicit deny") {
-		where := "STS"
-		if endpoint != "" {
-			where = "STS at " + endpoint
-		}
-		return &RejectedSessionError{Action: action, Where: where, AccessKeyID: keyID, Code: code, Message: msg}
+		return &RejectedSessionError{Action: action, Where: stsAt(endpoint), AccessKeyID: keyID, Code: code, Message: msg}
 	}
 	return nil
 }

@@ -33,6 +33,15 @@ func Endpoint(getenv func(string) string) string {
 	return u
 }
 
+// stsAt names STS in messages: "STS", or "STS at URL" for an endpoint
+// other than AWS's own.
+func stsAt(endpoint string) string {
+	if endpoint == "" {
+		return "STS"
+	}
+	return "STS at " + endpoint
+}
+
 // stsRegion picks the region for STS calls: the profile's, else the
 // partition's main region, read off the device or role ARN.
 func stsRegion(region string, arns ...string) string {
@@ -150,10 +159,7 @@ func describe(err error, action, signer, endpoint string, once bool) error {
 	if errors.Is(err, context.Canceled) {
 		return ErrCancelled
 	}
-	where := "STS"
-	if endpoint != "" {
-		where = "STS at " + endpoint
-	}
+	where := stsAt(endpoint)
 	if code, msg, ok := cause.API(err); ok {
 		switch {
 		case code == "AccessDenied" && strings.Contains(msg, "MultiFactor Authentication failed"):

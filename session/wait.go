@@ -65,10 +65,7 @@ func (e *AnswerLostError) Unwrap() error { return e.Err }
 // other failure is what describe makes of it.
 func stsFailure(ctx context.Context, err error, action string, watch *skewWatch, withCode bool, describe func(error) error) error {
 	watch.mu.Lock()
-	where, sent := "STS", watch.sent
-	if watch.url != "" {
-		where = "STS at " + watch.url
-	}
+	where, sent := stsAt(watch.url), watch.sent
 	watch.mu.Unlock()
 	_, _, answered := cause.API(err)
 	lost := withCode && sent && !answered
