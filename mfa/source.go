@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"context"
@@ -6,15 +6,37 @@ import (
 	"fmt"
 )
 
-// A CodeSource supplies the one-time code of an MFA device. Each source
-// lives in a file of its own: code_static.go (--code), code_tty.go (a
-// question on the terminal), code_process.go (mfa_process), code_totp.go
-// (a TOTP generator for robots, seeded from the environment), code_dialog.go
-// (a desktop window, when there is no terminal).
-type CodeSource interface {
+// A Source supplies the one-time code of an MFA device.
+type Source interface {
 	// Code returns a 6-digit code for the device with the given serial.
 	Code(ctx context.Context, serial string) (string, error)
+	// Describe says where the code comes from, for a person (awsmfa
+	// explain); never a code, a seed or what could hold one.
+	Describe() string
+	// Renewal says how the source gets a code for a later time step,
+	// when the one it gave was used already (Ledger).
+	Renewal() Renewal
 }
+
+// Renewal is what a source can do when the code it gave was used already.
+type Renewal int
+
+const (
+	// Refuse: the source only gives what it was given (--code); the
+	// used code is refused.
+	Refuse Renewal = iota
+	// AskAgain: a person types the code; say so and ask again.
+	AskAgain
+	// WaitNext: a command prints the current code; wait for the next
+	// time step, then run it again.
+	WaitNext
+	// Compute: the code is computed (TOTP); compute it first, so that a
+	// bad seed fails at once, then wait for the next step.
+	Compute
+	// Unavailable: the source gives no code at all (NoCode), so there is
+	// nothing to wait for, lock or record.
+	Unavailable
+)
 
 // ErrCancelled is returned when the user interrupts the question for a code.
 var ErrCancelled = errors.New("cancelled: no MFA code was entered")
@@ -26,8 +48,14 @@ var ErrNoCode = errors.New("an MFA code is needed")
 // prompt hook with AWSMFA_HOOK_MFA=warn. It always fails with ErrNoCode.
 type NoCode struct{}
 
-// Code implements CodeSource.
+// Code implements Source.
 func (NoCode) Code(context.Context, string) (string, error) { return "", ErrNoCode }
+
+// Describe implements Source.
+func (NoCode) Describe() string { return "nowhere (asking is off)" }
+
+// Renewal implements Source.
+func (NoCode) Renewal() Renewal { return Unavailable }
 
 // ValidCode reports why code is not a 6-digit MFA code, or nil. The code
 // itself is never part of the message.

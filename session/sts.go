@@ -22,6 +22,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/endpoint"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // maxSkew is how far the local clock may be from STS's before we warn.
@@ -149,7 +150,7 @@ func describe(err error, action, signer, endpoint string, once bool) error {
 		retried = "and a request with an MFA code is not retried"
 	}
 	if errors.Is(err, context.Canceled) {
-		return ErrCancelled
+		return mfa.ErrCancelled
 	}
 	where := "STS"
 	if endpoint != "" {

@@ -1,8 +1,6 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
-package session
+package term
 
-import "io"
-
-// cooked is a no-op where there are no termios.
-func cooked(io.ReadWriter) (restore func()) { return func() {} }
+// Cooked is a no-op where there are no termios.
+func Cooked(any) (restore func()) { return func() {} }

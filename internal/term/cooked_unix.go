@@ -1,21 +1,22 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package session
+package term
 
-import (
-	"io"
-	"os"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
-
-// cooked puts the terminal behind rw in the line mode a question needs
-// (Enter ends the line, the answer is echoed, Ctrl-C interrupts) and returns
-// a function that restores what it found. Prompt hooks run awsmfa from
-// places where the shell has the terminal in raw mode, fish's prompt events
-// among them; without this, Enter would never end the code.
-func cooked(rw io.ReadWriter) (restore func()) {
-	f, ok := rw.(*os.File)
+// Cooked puts the terminal v is (an *os.File, or anything with its Fd
+// method) in the line mode a question needs (Enter ends the line, the
+// answer is echoed, Ctrl-C interrupts) and returns a function that restores
+// what it found. Anything else, or a file that is no terminal, is left
+// alone. Prompt hooks run awsmfa from places where the shell has the
+// terminal in raw mode, fish's prompt events among them; without this,
+// Enter would never end an answer.
+//
+// golang.org/x/term cannot do this: it only makes a terminal raw and
+// restores a state it keeps opaque, so the line mode is set here with the
+// termios ioctls.
+func Cooked(v any) (restore func()) {
+	f, ok := v.(interface{ Fd() uintptr })
 	if !ok {
 		return func() {}
 	}

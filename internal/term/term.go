@@ -1,7 +1,11 @@
-package setup
+// Package term is awsmfa's access to the person at the terminal: it opens
+// the controlling terminal (/dev/tty, never stdout, which belongs to eval),
+// asks a question on it, reads a secret without echo, and puts it in the
+// line mode a question needs. Package setup asks its questions through it
+// and package mfa asks for MFA codes.
+package term
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -11,92 +15,72 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/term"
+	xterm "golang.org/x/term"
 )
 
-// Terminal is where setup asks its questions: the user's terminal, never
-// stdout or stderr. Tests drive Run through their own Terminal.
-type Terminal interface {
-	// Ask shows question and reads one line, echoed.
-	Ask(question string) (string, error)
-	// Secret shows question and reads one line without echo.
-	Secret(question string) (string, error)
-	// Say shows text.
-	Say(text string)
-	// Close gives the terminal back.
-	Close() error
+// ErrInterrupted is the user's Ctrl-C at a secret's question.
+var ErrInterrupted = errors.New("interrupted")
+
+// ErrNoAnswer is an end of input at a question.
+var ErrNoAnswer = errors.New("no answer (end of input)")
+
+// ErrLineTooLong is ReadLine's error for a line longer than its bound.
+var ErrLineTooLong = errors.New("line too long")
+
+// IsTerminal reports whether v is a terminal. A value that is not a file
+// (a test's buffer) is not one.
+func IsTerminal(v any) bool {
+	f, ok := v.(*os.File)
+	return ok && xterm.IsTerminal(int(f.Fd()))
 }
 
-// ErrCancelled is the user's Ctrl-C at the secret's question; nothing was
-// written. The command exits with status 130 for it, as a shell does.
-var ErrCancelled = errors.New("cancelled; nothing was written")
-
-// errNoAnswer is an end of input at a question.
-var errNoAnswer = errors.New("no answer (end of input); nothing was written")
-
-// ReadLine reads one line from r, without its line ending: a secret given
-// on stdin. An empty r is an error.
-func ReadLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && (err != io.EOF || line == "") {
-		if err == io.EOF {
-			return "", errors.New("nothing there")
-		}
-		return "", err
-	}
-	return strings.TrimRight(line, "\r\n"), nil
+// OpenFile opens the controlling terminal, /dev/tty, for reading and
+// writing. It fails where there is none: a cron job, a CI runner, setsid.
+func OpenFile() (*os.File, error) {
+	return os.OpenFile("/dev/tty", os.O_RDWR, 0)
 }
 
-// tty is the controlling terminal, /dev/tty.
-type tty struct{ f *os.File }
+// TTY is the controlling terminal, as Open returns it.
+type TTY struct{ f *os.File }
 
-// OpenTTY opens the controlling terminal, /dev/tty, for Input.Open. It
-// fails where there is none: a cron job, a CI runner, setsid.
-func OpenTTY() (Terminal, error) {
-	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+// Open opens the controlling terminal (OpenFile).
+func Open() (*TTY, error) {
+	f, err := OpenFile()
 	if err != nil {
 		return nil, err
 	}
-	return &tty{f}, nil
+	return &TTY{f}, nil
 }
 
-func (t *tty) Say(text string) { fmt.Fprint(t.f, text) }
+// Say shows text.
+func (t *TTY) Say(text string) { fmt.Fprint(t.f, text) }
 
-func (t *tty) Close() error { return t.f.Close() }
+// Close gives the terminal back.
+func (t *TTY) Close() error { return t.f.Close() }
 
-// Ask reads byte by byte, so that nothing typed ahead for the next
-// question is swallowed by a buffer.
-func (t *tty) Ask(question string) (string, error) {
+// Ask shows question and reads one line, echoed, without its surrounding
+// spaces. It reads byte by byte, so that nothing typed ahead for the next
+// question is swallowed by a buffer. An end of input before anything was
+// typed is ErrNoAnswer.
+func (t *TTY) Ask(question string) (string, error) {
 	fmt.Fprint(t.f, question)
-	var line []byte
-	b := make([]byte, 1)
-	for {
-		n, err := t.f.Read(b)
-		if n == 1 {
-			if b[0] == '\n' {
-				return strings.TrimSpace(string(line)), nil
-			}
-			line = append(line, b[0])
-			continue
-		}
-		if err != nil {
-			if len(line) > 0 {
-				return strings.TrimSpace(string(line)), nil
-			}
-			fmt.Fprintln(t.f)
-			return "", errNoAnswer
-		}
+	line, err := ReadLine(t.f, 0)
+	if err != nil && line == "" {
+		fmt.Fprintln(t.f)
+		return "", ErrNoAnswer
 	}
+	return strings.TrimSpace(line), nil
 }
 
 // Secret turns echo off before it shows the question, so that nothing
 // typed or pasted early is echoed, and reads the line itself in raw mode:
-// Enter ends it, Backspace and Ctrl-U edit it, Ctrl-C cancels with
-// ErrCancelled (the terminal is restored and nothing is written). SIGTERM
-// and SIGHUP restore the terminal before the process dies of them.
-func (t *tty) Secret(question string) (string, error) {
+// Enter ends it, Backspace and Ctrl-U edit it, Ctrl-C returns
+// ErrInterrupted (the terminal is restored first), and Enter or Ctrl-D on
+// an empty line returns ErrNoAnswer. SIGTERM and SIGHUP restore the
+// terminal before the process dies of them.
+func (t *TTY) Secret(question string) (string, error) {
 	fd := int(t.f.Fd())
-	state, err := term.MakeRaw(fd)
+	state, err := xterm.MakeRaw(fd)
 	if err != nil {
 		return "", fmt.Errorf("cannot turn echo off on the terminal: %v", err)
 	}
@@ -106,7 +90,7 @@ func (t *tty) Secret(question string) (string, error) {
 	go func() {
 		select {
 		case s := <-sigs:
-			_ = term.Restore(fd, state)
+			_ = xterm.Restore(fd, state)
 			fmt.Fprintln(t.f)
 			signal.Reset(s)
 			if p, err := os.FindProcess(os.Getpid()); err == nil && p.Signal(s) == nil {
@@ -119,7 +103,7 @@ func (t *tty) Secret(question string) (string, error) {
 	defer func() {
 		close(done)
 		signal.Stop(sigs)
-		_ = term.Restore(fd, state)
+		_ = xterm.Restore(fd, state)
 		fmt.Fprint(t.f, "\r\n")
 	}()
 	fmt.Fprint(t.f, question)
@@ -136,13 +120,13 @@ func (t *tty) Secret(question string) (string, error) {
 		switch c := b[0]; {
 		case c == '\r' || c == '\n':
 			if len(line) == 0 {
-				return "", errNoAnswer
+				return "", ErrNoAnswer
 			}
 			return string(line), nil
 		case c == 3: // Ctrl-C
-			return "", ErrCancelled
+			return "", ErrInterrupted
 		case c == 4 && len(line) == 0: // Ctrl-D
-			return "", errNoAnswer
+			return "", ErrNoAnswer
 		case c == 0x7f || c == 8: // Backspace: drop the last character
 			line = dropLast(line)
 		case c == 0x15: // Ctrl-U
@@ -163,4 +147,28 @@ func dropLast(line []byte) []byte {
 		}
 	}
 	return line
+}
+
+// ReadLine reads from r up to and including the first newline, one byte at
+// a time so that nothing after it is consumed, and returns the line without
+// the newline. With max > 0 it fails with ErrLineTooLong after max bytes
+// without one. It returns io.EOF (or r's error) with what it read when r
+// ends first.
+func ReadLine(r io.Reader, max int) (string, error) {
+	var line []byte
+	var b [1]byte
+	for max <= 0 || len(line) < max {
+		n, err := r.Read(b[:])
+		if n == 1 {
+			if b[0] == '\n' {
+				return string(line), nil
+			}
+			line = append(line, b[0])
+			continue
+		}
+		if err != nil {
+			return string(line), err
+		}
+	}
+	return "", ErrLineTooLong
 }
