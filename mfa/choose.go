@@ -29,11 +29,12 @@ type Options struct {
 	// from stdin when stdin is not a terminal.
 	AsAWSMFA bool
 	// Getenv reads the environment: the TOTP seed, AWSMFA_HOOK_MFA,
-	// AWSMFA_DIALOG and what the desktop dialog needs.
+	// AWSMFA_DIALOG and what the desktop dialog needs; required.
 	Getenv func(string) string
-	// Environ is the environment of the commands and windows a source
-	// starts.
-	Environ []string
+	// Environ returns the environment of the commands and windows a
+	// source starts, called only for a source that starts one; nil means
+	// the current one.
+	Environ func() []string
 	// Stdin is standard input; Stderr receives notices and the stderr of
 	// the commands a source runs.
 	Stdin  io.Reader
@@ -60,6 +61,13 @@ func Choose(o Options) (Source, error) {
 	return SeedGuard{CredentialsFile: o.CredentialsFile, Shown: o.CredentialsShown, Next: src}, nil
 }
 
+func (o Options) environ() []string {
+	if o.Environ == nil {
+		return nil
+	}
+	return o.Environ()
+}
+
 func (o Options) unguarded() (Source, error) {
 	switch {
 	case o.Code != nil && *o.Code == "-":
@@ -75,7 +83,7 @@ func (o Options) unguarded() (Source, error) {
 		return TOTP{
 			Seed:        o.Getenv(EnvTOTPSeed),
 			SeedProcess: o.Getenv(EnvTOTPSeedProcess),
-			Env:         o.Environ,
+			Env:         o.environ(),
 			Stderr:      o.Stderr,
 			Now:         o.Now,
 		}, nil
@@ -103,7 +111,7 @@ func (o Options) unguarded() (Source, error) {
 			return nil, err
 		}
 		if d != nil {
-			d.Label, d.Notify, d.Env = o.Profile, o.Stderr, o.Environ
+			d.Label, d.Notify, d.Env = o.Profile, o.Stderr, o.environ()
 			p.NoTerminal = d
 		}
 	}

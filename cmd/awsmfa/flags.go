@@ -260,7 +260,7 @@ func (a *app) codeSource(code *string, plan *profile.Plan, hook bool) (mfa.Sourc
 		Hook:             hook,
 		AsAWSMFA:         a.compat,
 		Getenv:           a.getenv,
-		Environ:          a.environ(),
+		Environ:          a.environ,
 		Stdin:            a.stdin,
 		Stderr:           a.stderr,
 		Now:              a.now,
