@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
-	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // roleARN is the role profile "admin" assumes.
@@ -66,7 +66,7 @@ func (w *world) expireRole() {
 // emulator's log and counters are emptied.
 func (w *world) nextCode() {
 	w.t.Helper()
-	if err := os.Remove(filepath.Join(w.store(), session.UsedCodesFile)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(filepath.Join(w.store(), mfa.LedgerFile)); err != nil && !os.IsNotExist(err) {
 		w.t.Fatal(err)
 	}
 	w.emu.Advance(30 * time.Second)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/fsx"
-	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // writeDev is `awsmfa write dev` into [dev-short] (the world's [dev] holds
@@ -48,7 +48,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 	w.writeDev() // makes the store, a session file and the used-code record
 	// The second write needs a new code: move to the next step, and forget
 	// the last one so awsmfa does not wait for real time to catch up.
-	if err := os.Remove(filepath.Join(w.store(), session.UsedCodesFile)); err != nil {
+	if err := os.Remove(filepath.Join(w.store(), mfa.LedgerFile)); err != nil {
 		t.Fatal(err)
 	}
 	w.emu.Advance(30 * time.Second)
@@ -70,7 +70,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 		{w.store(), key + ".2503591.tmp", old, false},
 		{w.store(), "." + key + ".json.awsmfa-tmp-" + dead + "-4", time.Time{}, false},
 		{w.store(), ".other.json.awsmfa-tmp-" + dead + "-5", time.Time{}, false}, // another key's
-		{w.store(), "." + session.UsedCodesFile + ".tmp-" + dead + "-6", old, false},
+		{w.store(), "." + mfa.LedgerFile + ".tmp-" + dead + "-6", old, false},
 		{w.store(), "." + key + ".json.awsmfa-tmp-" + live + "-7", time.Time{}, true},
 	}
 	for _, c := range cases {

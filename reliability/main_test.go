@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
-	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // helperEnv selects what the test binary does when a profile's
@@ -315,7 +315,7 @@ func (w *world) staleDev() string {
 	w.t.Helper()
 	old := keyID(w.t, w.envDev())
 	w.expire()
-	if err := os.Remove(filepath.Join(w.store(), session.UsedCodesFile)); err != nil && !os.IsNotExist(err) {
+	if err := os.Remove(filepath.Join(w.store(), mfa.LedgerFile)); err != nil && !os.IsNotExist(err) {
 		w.t.Fatal(err)
 	}
 	w.emu.Advance(30 * time.Second)
@@ -366,7 +366,7 @@ func (w *world) tempFiles() []string {
 	var left []string
 	for _, e := range ents {
 		n := e.Name()
-		if n == "markers" || n == session.UsedCodesFile || strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".lock") {
+		if n == "markers" || n == mfa.LedgerFile || strings.HasSuffix(n, ".json") || strings.HasSuffix(n, ".lock") {
 			continue
 		}
 		left = append(left, n)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 
 	"time"
@@ -84,7 +85,7 @@ func (g *Getter) assumeHop(ctx context.Context, p *profile.Plan, h profile.Hop, 
 	hp.RoleARN, hp.ExternalID, hp.RoleSessionName, hp.RoleDuration = h.RoleARN, h.ExternalID, h.RoleSessionName, h.Duration
 	g.log().Info("assuming the next role of the chain", "profile", h.Profile, "role", h.RoleARN, "signer", signer.AccessKeyID)
 	s, err := g.assumeRole(ctx, &hp, signer, "", "")
-	if err != nil && !errors.Is(err, ErrCancelled) {
+	if err != nil && !errors.Is(err, mfa.ErrCancelled) {
 		// Say which role of the chain failed.
 		err = fmt.Errorf("role %s of profile %q (chained): %w", h.RoleARN, h.Profile, err)
 	}

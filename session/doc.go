@@ -1,8 +1,8 @@
 // Package session turns a resolved profile plan into temporary credentials.
 //
 // It chooses nothing about the profile itself (package profile did that and
-// recorded the STS path in the plan); it carries the path out: it asks a
-// CodeSource for an MFA code only when STS needs one, calls STS through the
+// recorded the STS path in the plan); it carries the path out: it asks an
+// mfa.Source for an MFA code only when STS needs one, calls STS through the
 // real aws-sdk-go-v2 client, and keeps every session in a cache.Store so that
 // one code serves every shell and every role for hours.
 //

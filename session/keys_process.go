@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/creds"
+	"github.com/awsmfa/awsmfa/internal/sh"
 	"github.com/awsmfa/awsmfa/internal/wait"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -55,12 +57,12 @@ func (g *Getter) runKeys(ctx context.Context, p *profile.Plan) (creds.Credential
 		return fmt.Errorf("profile %q: credential_process %s: %s", p.KeysFrom, fmt.Sprintf(format, args...), p.KeysProcess)
 	}
 	g.log().Info("running credential_process for the long-term keys", "profile", p.KeysFrom)
-	out, err := runCommand(ctx, p.KeysProcess, append(os.Environ(), EnvInKeysProcess+"="+p.KeysFrom), g.Stderr)
+	out, err := sh.Output(ctx, p.KeysProcess, append(os.Environ(), EnvInKeysProcess+"="+p.KeysFrom), g.Stderr)
 	if ctx.Err() != nil {
 		if wait.Expired(ctx) {
 			return creds.Credentials{}, wait.Timeout(ctx, fmt.Sprintf("the credential_process of profile %q to print the keys", p.KeysFrom))
 		}
-		return creds.Credentials{}, ErrCancelled
+		return creds.Credentials{}, mfa.ErrCancelled
 	}
 	if err != nil {
 		return creds.Credentials{}, fail("%v", err)

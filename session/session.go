@@ -17,6 +17,7 @@ import (
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/wait"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -31,8 +32,8 @@ const mintMargin = time.Minute
 type Getter struct {
 	// Store caches sessions; required.
 	Store *cache.Store
-	// Codes supplies MFA codes; nil means NoCode.
-	Codes CodeSource
+	// Codes supplies MFA codes; nil means mfa.NoCode.
+	Codes mfa.Source
 	// Getenv reads the SDK's endpoint settings; nil means none are set.
 	Getenv func(string) string
 	// Now is the clock; nil means time.Now.
@@ -49,8 +50,8 @@ type Getter struct {
 	// Transport carries STS requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
 	// Used remembers the time step of each code STS accepted, so no code
-	// is sent twice on one device (usedcodes.go); nil applies no rule.
-	Used *UsedCodes
+	// is sent twice on one device (withcode.go); nil applies no rule.
+	Used *mfa.Ledger
 	// Stderr receives the stderr of a credential_process that supplies
 	// the long-term keys; nil discards it.
 	Stderr io.Writer
@@ -95,9 +96,9 @@ func (g *Getter) log() *slog.Logger {
 	return g.Log
 }
 
-func (g *Getter) codes() CodeSource {
+func (g *Getter) codes() mfa.Source {
 	if g.Codes == nil {
-		return NoCode{}
+		return mfa.NoCode{}
 	}
 	return g.Codes
 }
@@ -162,7 +163,7 @@ func (g *Getter) first(ctx context.Context, p *profile.Plan, lt *longTerm, margi
 			if err != nil {
 				return cache.Session{}, err
 			}
-			// withCode applies the used-step rule (usedcodes.go).
+			// withCode applies the used-step rule (withcode.go).
 			return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
 				return g.assumeRole(ctx, p, signer, p.MFASerial, code)
 			})
@@ -271,7 +272,7 @@ func (g *Getter) mfaSession(ctx context.Context, p *profile.Plan, lt *longTerm, 
 			return cache.Session{}, fmt.Errorf("the credential_process of profile %q printed temporary keys (with a SessionToken), and GetSessionToken cannot be called with them\n"+
 				"give profile %q a role_arn to assume with them and the code, or have the command print the long-term keys", p.KeysFrom, p.Name)
 		}
-		// withCode applies the used-step rule (usedcodes.go).
+		// withCode applies the used-step rule (withcode.go).
 		return g.withCode(ctx, p.MFASerial, func(code string) (cache.Session, error) {
 			return g.getSessionToken(ctx, p, signer, code)
 		})

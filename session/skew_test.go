@@ -13,6 +13,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -53,7 +54,7 @@ func TestClockSkewWarning(t *testing.T) {
 				var log bytes.Buffer
 				g := &Getter{
 					Store:  store,
-					Codes:  StaticCode(code),
+					Codes:  mfa.Static(code),
 					Getenv: func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_STS": srv.URL}[k] },
 					Log:    slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})),
 				}

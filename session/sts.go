@@ -21,6 +21,7 @@ import (
 	"github.com/awsmfa/awsmfa/internal/cause"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/endpoint"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // maxSkew is how far the local clock may be from STS's before we warn.
@@ -157,7 +158,7 @@ func describe(err error, action, signer, endpoint string, once bool) error {
 		retried = "and a request with an MFA code is not retried"
 	}
 	if errors.Is(err, context.Canceled) {
-		return ErrCancelled
+		return mfa.ErrCancelled
 	}
 	where := stsAt(endpoint)
 	if code, msg, ok := cause.API(err); ok {

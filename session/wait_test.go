@@ -11,6 +11,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -60,9 +61,9 @@ func TestCodeRequestSentOnce(t *testing.T) {
 				}
 				g := &Getter{
 					Store:  store,
-					Codes:  StaticCode(code),
+					Codes:  mfa.Static(code),
 					Getenv: func(k string) string { return map[string]string{"AWS_ENDPOINT_URL_STS": srv.URL}[k] },
-					Used:   &UsedCodes{Path: filepath.Join(dir, UsedCodesFile)},
+					Used:   &mfa.Ledger{Path: filepath.Join(dir, mfa.LedgerFile)},
 					Force:  true,
 				}
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -78,7 +79,7 @@ func TestCodeRequestSentOnce(t *testing.T) {
 					t.Errorf("%s requests = %d, want %d", action, n, tc.requests)
 				}
 				_, err = g.Get(ctx, plan())
-				if spent := errors.Is(err, ErrCodeUsed); spent != tc.spent {
+				if spent := errors.Is(err, mfa.ErrCodeUsed); spent != tc.spent {
 					t.Errorf("second Get with the same code: %v; want the code refused as used: %v", err, tc.spent)
 				}
 				if tc.spent {

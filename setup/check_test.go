@@ -211,18 +211,3 @@ func TestReadLine(t *testing.T) {
 		}
 	}
 }
-
-func TestDropLast(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"ab", "a"},
-		{"aé", "a"},
-		{"a€", "a"},
-		{"a😀", "a"},
-	}
-	for _, tc := range tests {
-		if got := string(dropLast([]byte(tc.in))); got != tc.want {
-			t.Errorf("dropLast(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}

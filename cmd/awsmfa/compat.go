@@ -1,15 +1,8 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-
-	"golang.org/x/term"
-
-	"github.com/awsmfa/awsmfa/session"
 )
 
 // awsMFAName is the name of the Python tool awsmfa stands in for: a binary
@@ -55,27 +48,4 @@ func awsMFACommandLine(args []string) (out []string, compat bool) {
 func invokedAsAWSMFA(argv0 string) bool {
 	base := strings.TrimSuffix(filepath.Base(argv0), ".exe")
 	return base == awsMFAName
-}
-
-// stdinIsTerminal reports whether r is a terminal. A reader that is not a
-// file (a test's buffer) is not one.
-func stdinIsTerminal(r any) bool {
-	f, ok := r.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// stdinCode is where aws-mfa's mode reads a code when stdin is not a
-// terminal: one line of stdin, as aws-mfa reads it. Its errors say why
-// stdin was read, since no --code - asked for it.
-type stdinCode struct{ r *session.ReaderCode }
-
-// Code implements session.CodeSource.
-func (s stdinCode) Code(ctx context.Context, serial string) (string, error) {
-	code, err := s.r.Code(ctx, serial)
-	if err != nil {
-		msg := strings.TrimPrefix(err.Error(), "--code -: ")
-		return "", fmt.Errorf("stdin is not a terminal, so the MFA code is read from it, as aws-mfa does: %s\n"+
-			"pipe the code in, or pass --token CODE", msg)
-	}
-	return code, nil
 }

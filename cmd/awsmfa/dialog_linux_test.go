@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/testenv"
-	"github.com/awsmfa/awsmfa/session"
+	"github.com/awsmfa/awsmfa/mfa"
 )
 
 // The desktop dialog is tested for real: a virtual X display (Xvfb), the
@@ -409,7 +409,7 @@ func TestDialogCannotStart(t *testing.T) {
 func TestDialogDeadline(t *testing.T) {
 	needDialogTools(t)
 	display := xvfb(t)
-	d, err := session.DialogFor(func(k string) string {
+	d, err := mfa.DialogFor(func(k string) string {
 		return map[string]string{"DISPLAY": display, "PATH": os.Getenv("PATH"), "AWSMFA_DIALOG": "zenity"}[k]
 	}, "linux")
 	if err != nil || d == nil || d.Unusable != nil {
@@ -419,7 +419,7 @@ func TestDialogDeadline(t *testing.T) {
 	d.Timeout = 2 * time.Second
 	start := time.Now()
 	_, err = d.Code(t.Context(), "arn:aws:iam::123456789012:mfa/demo")
-	if !errors.Is(err, session.ErrCancelled) || !strings.Contains(err.Error(), "the zenity window had no answer within 2s and was closed") {
+	if !errors.Is(err, mfa.ErrCancelled) || !strings.Contains(err.Error(), "the zenity window had no answer within 2s and was closed") {
 		t.Fatalf("err = %v, want a cancel at the deadline", err)
 	}
 	if took := time.Since(start); took > 15*time.Second {

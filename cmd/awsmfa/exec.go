@@ -11,6 +11,7 @@ import (
 	"github.com/awsmfa/awsmfa/internal/child"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/wait"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/session"
 	"github.com/awsmfa/awsmfa/setup"
 )
@@ -38,7 +39,7 @@ var staleVars = []string{
 	// A TOTP seed is the second factor itself, and the long-term keys that
 	// setup reads from the environment are the first: the child has no use
 	// for either.
-	session.EnvTOTPSeed, session.EnvTOTPSeedProcess,
+	mfa.EnvTOTPSeed, mfa.EnvTOTPSeedProcess,
 	setup.EnvKeyID, setup.EnvSecret,
 }
 
@@ -135,7 +136,7 @@ func (a *app) exec(c *cli.Context) error {
 // for the first session. AWS accepts a code once, so sending it again would
 // only be refused, at every fetch of the child's; and stdin now belongs to
 // the child.
-func (a *app) refreshCodes(c *cli.Context, req *request) (session.CodeSource, error) {
+func (a *app) refreshCodes(c *cli.Context, req *request) (mfa.Source, error) {
 	if !c.IsSet("code") {
 		return req.getter.Codes, nil
 	}

@@ -88,7 +88,7 @@ func (a *app) explain(c *cli.Context) error {
 	}
 
 	if p.MFASerial != "" {
-		fmt.Fprintf(&b, "MFA code from: %s\n", codeSourceName(codes))
+		fmt.Fprintf(&b, "MFA code from: %s\n", codes.Describe())
 	}
 
 	now := a.now()
@@ -153,39 +153,4 @@ func sessionState(store *cache.Store, key string, now time.Time, margin time.Dur
 	}
 	return fmt.Sprintf("%s, %s left, expires %s, refresh from %s (%s, key %s)", state, human.Left(left),
 		exp.Format(time.RFC3339), s.RefreshAt(margin).UTC().Format(time.RFC3339), s.Credentials.AccessKeyID, short)
-}
-
-// codeSourceName says where a code would come from, without the code.
-func codeSourceName(src session.CodeSource) string {
-	switch s := src.(type) {
-	case session.SeedGuard:
-		return codeSourceName(s.Next)
-	case session.StaticCode:
-		return "--code"
-	case *session.ReaderCode:
-		return "--code - (standard input)"
-	case stdinCode:
-		return "standard input, as aws-mfa reads it (it is not a terminal)"
-	case session.Process:
-		return "mfa_process: " + s.Command
-	case session.TOTP:
-		// The seed command is not shown: it might hold the seed itself.
-		if s.Seed != "" {
-			return "the built-in TOTP generator, seed from " + session.EnvTOTPSeed
-		}
-		return "the built-in TOTP generator, seed from " + session.EnvTOTPSeedProcess
-	case session.TTYPrompt:
-		if s.NoTerminal != nil {
-			return "a question on the terminal (/dev/tty); with no terminal, " + codeSourceName(s.NoTerminal)
-		}
-		return "a question on the terminal (/dev/tty)"
-	case *session.Dialog:
-		if s.Unusable != nil {
-			return "a " + s.Program + " window, which cannot be shown here: " + s.Unusable.Error()
-		}
-		return "a " + s.Program + " window on the desktop (" + session.EnvDialog + ")"
-	case session.NoCode:
-		return "nowhere (asking is off)"
-	}
-	return fmt.Sprintf("%T", src)
 }

@@ -11,9 +11,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/awsmfa/awsmfa/internal/wait"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
-	"github.com/awsmfa/awsmfa/session"
-	"github.com/awsmfa/awsmfa/shellinit"
 )
 
 // sessionFlags are shared by every command that gets a session.
@@ -101,19 +100,25 @@ func (a *app) waitPolicy(c *cli.Context, hook bool) (wait.Policy, error) {
 	return wait.Policy{Limit: d, Source: src, Hint: hint, OnPeople: true, Notify: a.stderr}, nil
 }
 
-// codeSource picks where an MFA code comes from: --code (code; nil when it
-// was not given), then mfa_process,
-// then the built-in TOTP generator when AWSMFA_TOTP_SEED or
-// AWSMFA_TOTP_SEED_PROCESS is set, then a question on the terminal (for the
-// hook, only when AWSMFA_HOOK_MFA allows it), or in a desktop window when
-// there is no terminal (AWSMFA_DIALOG). Every source but NoCode is
-// behind a SeedGuard: a TOTP seed in the credentials file is refused.
-func (a *app) codeSource(code *string, plan *profile.Plan, hook bool) (session.CodeSource, error) {
-	src, err := a.codeSourceUnguarded(code, plan, hook)
-	if _, none := src.(session.NoCode); err != nil || none {
-		return src, err
-	}
-	return session.SeedGuard{CredentialsFile: plan.Files.Credentials, Shown: a.tilde(plan.Files.Credentials), Next: src}, nil
+// codeSource is where the request's MFA code comes from, as mfa.Choose
+// picks it from --code (code; nil when it was not given), the profile and
+// the environment.
+func (a *app) codeSource(code *string, plan *profile.Plan, hook bool) (mfa.Source, error) {
+	return mfa.Choose(mfa.Options{
+		Code:             code,
+		Profile:          plan.Name,
+		Process:          plan.MFAProcess,
+		CredentialsFile:  plan.Files.Credentials,
+		CredentialsShown: a.tilde(plan.Files.Credentials),
+		Hook:             hook,
+		AsAWSMFA:         a.compat,
+		Getenv:           a.getenv,
+		Environ:          a.environ,
+		Stdin:            a.stdin,
+		Stderr:           a.stderr,
+		Now:              a.now,
+		GOOS:             runtime.GOOS,
+	})
 }
 
 // codeFlag is the value of --code, nil when it was not given.
@@ -123,53 +128,4 @@ func codeFlag(c *cli.Context) *string {
 	}
 	code := c.String("code")
 	return &code
-}
-
-func (a *app) codeSourceUnguarded(code *string, plan *profile.Plan, hook bool) (session.CodeSource, error) {
-	switch {
-	case code != nil && *code == "-":
-		return &session.ReaderCode{R: a.stdin}, nil
-	case code != nil:
-		if err := session.ValidCode(*code); err != nil {
-			return nil, fmt.Errorf("--code: %w", err)
-		}
-		return session.StaticCode(*code), nil
-	case plan.MFAProcess != "":
-		return session.Process{Command: plan.MFAProcess, Stderr: a.stderr}, nil
-	case a.getenv(session.EnvTOTPSeed) != "" || a.getenv(session.EnvTOTPSeedProcess) != "":
-		return session.TOTP{
-			Seed:        a.getenv(session.EnvTOTPSeed),
-			SeedProcess: a.getenv(session.EnvTOTPSeedProcess),
-			Env:         a.environ(),
-			Stderr:      a.stderr,
-			Now:         a.now,
-		}, nil
-	}
-	if hook {
-		switch mode := a.getenv(shellinit.EnvHookMFA); mode {
-		case "", "prompt":
-		case "warn", "off":
-			return session.NoCode{}, nil
-		default:
-			return nil, fmt.Errorf("%s=%q: use prompt, warn or off", shellinit.EnvHookMFA, mode)
-		}
-	}
-	if a.compat && !stdinIsTerminal(a.stdin) {
-		// aws-mfa reads the code from stdin; scripts pipe it in.
-		return stdinCode{&session.ReaderCode{R: a.stdin}}, nil
-	}
-	tty := session.TTYPrompt{Label: plan.Name}
-	// With no terminal, a desktop window (code_dialog.go); the hook opens
-	// one only when AWSMFA_HOOK_MFA=prompt says so outright.
-	if !hook || a.getenv(shellinit.EnvHookMFA) == "prompt" {
-		d, err := session.DialogFor(a.getenv, runtime.GOOS)
-		if err != nil {
-			return nil, err
-		}
-		if d != nil {
-			d.Label, d.Notify, d.Env = plan.Name, a.stderr, a.environ()
-			tty.NoTerminal = d
-		}
-	}
-	return tty, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/wait"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 	"github.com/awsmfa/awsmfa/session"
 )
@@ -157,7 +158,7 @@ func (a *app) request(c *cli.Context, hook bool) (*request, error) {
 			// A credential_process's messages (a password question, say).
 			Stderr: a.stderr,
 			// The used-step rule: never send one code twice on a device.
-			Used: &session.UsedCodes{Path: filepath.Join(store.Dir(), session.UsedCodesFile), Notify: a.stderr},
+			Used: &mfa.Ledger{Path: filepath.Join(store.Dir(), mfa.LedgerFile), Notify: a.stderr},
 			// Read only when STS must be called (session/keyring.go).
 			Secret: a.keyringSecret,
 		},
@@ -176,5 +177,5 @@ func (r *request) get(ctx context.Context) (session.Result, error) {
 // codeNeeded reports whether err means a code was needed and none could be
 // had: the hook's "back off quietly" case.
 func codeNeeded(err error) bool {
-	return errors.Is(err, session.ErrNoCode) || errors.Is(err, session.ErrCancelled)
+	return errors.Is(err, mfa.ErrNoCode) || errors.Is(err, mfa.ErrCancelled)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/awsmfa/awsmfa/cache"
 	"github.com/awsmfa/awsmfa/internal/creds"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -70,7 +71,7 @@ func newRig(t *testing.T) *rig {
 
 // getter returns a Getter on the rig; used=false leaves the used-step rule
 // out, to show what it prevents.
-func (r *rig) getter(src CodeSource, used bool) *Getter {
+func (r *rig) getter(src mfa.Source, used bool) *Getter {
 	g := &Getter{
 		Store:  r.store,
 		Codes:  src,
@@ -79,8 +80,8 @@ func (r *rig) getter(src CodeSource, used bool) *Getter {
 		MinTTL: 10 * time.Minute,
 	}
 	if used {
-		g.Used = &UsedCodes{
-			Path:   filepath.Join(r.store.Dir(), UsedCodesFile),
+		g.Used = &mfa.Ledger{
+			Path:   filepath.Join(r.store.Dir(), mfa.LedgerFile),
 			Notify: lockedWriter{&r.mu, &r.notice},
 			Sleep: func(_ context.Context, d time.Duration) error {
 				r.mu.Lock()
@@ -135,7 +136,7 @@ func TestUsedStepRule(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t)
-			g := r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, tc.used)
+			g := r.getter(mfa.TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, tc.used)
 			if _, err := g.Get(context.Background(), mfaPlan()); err != nil {
 				t.Fatalf("first session: %v", err)
 			}
@@ -181,38 +182,38 @@ func TestUsedCodeSources(t *testing.T) {
 		name string
 		// second returns the source for the second session, given the
 		// code the first one used and the next step's code.
-		second     func(used, next string) CodeSource
+		second     func(used, next string) mfa.Source
 		wantErr    error
 		wantNotice string
 		wantCalls  int // STS calls in all
 	}{
 		{
 			name:      "--code repeated",
-			second:    func(used, _ string) CodeSource { return StaticCode(used) },
-			wantErr:   ErrCodeUsed,
+			second:    func(used, _ string) mfa.Source { return mfa.Static(used) },
+			wantErr:   mfa.ErrCodeUsed,
 			wantCalls: 1,
 		},
 		{
 			name:      "--code - repeated",
-			second:    func(used, _ string) CodeSource { return &ReaderCode{R: strings.NewReader(used + "\n")} },
-			wantErr:   ErrCodeUsed,
+			second:    func(used, _ string) mfa.Source { return &mfa.Stdin{R: strings.NewReader(used + "\n")} },
+			wantErr:   mfa.ErrCodeUsed,
 			wantCalls: 1,
 		},
 		{
 			name:      "--code of the next step",
-			second:    func(_, next string) CodeSource { return StaticCode(next) },
+			second:    func(_, next string) mfa.Source { return mfa.Static(next) },
 			wantCalls: 2,
 		},
 		{
 			name:       "terminal asks again",
-			second:     func(used, next string) CodeSource { return ttyAnswers(used, next) },
+			second:     func(used, next string) mfa.Source { return ttyAnswers(used, next) },
 			wantNotice: "awsmfa: that code was used already; wait for the next one\n",
 			wantCalls:  2,
 		},
 		{
 			name:       "terminal gives up after three used codes",
-			second:     func(used, _ string) CodeSource { return ttyAnswers(used, used, used) },
-			wantErr:    ErrCodeUsed,
+			second:     func(used, _ string) mfa.Source { return ttyAnswers(used, used, used) },
+			wantErr:    mfa.ErrCodeUsed,
 			wantNotice: strings.Repeat("awsmfa: that code was used already; wait for the next one\n", 2),
 			wantCalls:  1,
 		},
@@ -220,7 +221,7 @@ func TestUsedCodeSources(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t)
 			used, next := r.code(t, 0), r.code(t, 30*time.Second)
-			if _, err := r.getter(StaticCode(used), true).Get(context.Background(), mfaPlan()); err != nil {
+			if _, err := r.getter(mfa.Static(used), true).Get(context.Background(), mfaPlan()); err != nil {
 				t.Fatalf("first session: %v", err)
 			}
 			_, err := r.getter(tc.second(used, next), true).Get(context.Background(), longRolePlan())
@@ -242,9 +243,9 @@ func TestUsedCodeSources(t *testing.T) {
 
 // ttyAnswers is a terminal on which the user types answers, one per
 // question (each question opens the terminal afresh, as /dev/tty is).
-func ttyAnswers(answers ...string) TTYPrompt {
+func ttyAnswers(answers ...string) mfa.Prompt {
 	var mu sync.Mutex
-	return TTYPrompt{Tries: 1, Open: func() (io.ReadWriteCloser, error) {
+	return mfa.Prompt{Tries: 1, Open: func() (io.ReadWriteCloser, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(answers) == 0 {
@@ -264,81 +265,6 @@ type fakeTTY struct {
 func (f *fakeTTY) Write(p []byte) (int, error) { return f.out.Write(p) }
 func (f *fakeTTY) Close() error                { return nil }
 
-// TestUsedCodesFile: the record is private, written atomically, holds no
-// code in clear; a corrupt file counts as empty and an unsafe one is
-// refused with what to do.
-func TestUsedCodesFile(t *testing.T) {
-	dir := t.TempDir()
-	u := &UsedCodes{Path: filepath.Join(dir, UsedCodesFile)}
-	const dev, code = "arn:aws:iam::123456789012:mfa/me", "424242"
-	if err := u.record(context.Background(), dev, 1000, code); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(u.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
-	}
-	b, _ := os.ReadFile(u.Path)
-	if strings.Contains(string(b), code) {
-		t.Errorf("the file holds the code in clear:\n%s", b)
-	}
-	if got, ok, err := u.last(dev); err != nil || !ok || got.Step != 1000 || got.Hash != codeHash(dev, code) {
-		t.Errorf("last = %+v, %v, %v", got, ok, err)
-	}
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		if e.Name() != UsedCodesFile && e.Name() != UsedCodesFile+".lock" {
-			t.Errorf("file left beside it: %s", e.Name())
-		}
-	}
-
-	// A record a day older than the newest is dropped.
-	if err := u.record(context.Background(), "other", 1000+3000, code); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, _ := u.last(dev); ok {
-		t.Error("a day-old record was kept")
-	}
-
-	if err := os.WriteFile(u.Path, []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, err := u.last(dev); ok || err != nil {
-		t.Errorf("corrupt file: ok=%v err=%v, want empty", ok, err)
-	}
-	if err := os.Chmod(u.Path, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := u.last(dev); err == nil || !strings.Contains(err.Error(), "remove it") {
-		t.Errorf("group-readable file: err = %v, want a refusal saying what to do", err)
-	}
-}
-
-func TestRenewalOf(t *testing.T) {
-	for _, tc := range []struct {
-		src  CodeSource
-		want renewal
-	}{
-		{StaticCode("123456"), refuse},
-		{&ReaderCode{}, refuse},
-		{NoCode{}, refuse},
-		{TTYPrompt{}, askAgain},
-		{&Dialog{Program: "zenity"}, askAgain},
-		{Process{}, waitNext},
-		{TOTP{}, compute},
-		{SeedGuard{Next: TOTP{}}, compute},
-		{SeedGuard{Next: Process{}}, waitNext},
-		{SeedGuard{Next: TTYPrompt{}}, askAgain},
-	} {
-		if got := renewalOf(tc.src); got != tc.want {
-			t.Errorf("renewalOf(%T) = %v, want %v", tc.src, got, tc.want)
-		}
-	}
-}
-
 // TestCachedUsesGetsKeys: Cached finds exactly what Get stored, for every
 // path, and nothing before.
 func TestCachedUsesGetsKeys(t *testing.T) {
@@ -352,7 +278,7 @@ func TestCachedUsesGetsKeys(t *testing.T) {
 			RoleSessionName: "awsmfa-test", RoleDuration: time.Hour, Path: profile.Role},
 	} {
 		t.Run(p.Name, func(t *testing.T) {
-			g := r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true)
+			g := r.getter(mfa.TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true)
 			if _, found, err := g.Cached(p); found || err != nil {
 				t.Fatalf("before Get: found=%v err=%v", found, err)
 			}
@@ -397,7 +323,7 @@ func TestUsedStepConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = r.getter(TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true).Get(context.Background(), p)
+			_, errs[i] = r.getter(mfa.TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true).Get(context.Background(), p)
 		}()
 	}
 	wg.Wait()
@@ -447,11 +373,11 @@ func TestUsedStepProcess(t *testing.T) {
 			if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := r.getter(StaticCode(used), true).Get(context.Background(), mfaPlan()); err != nil {
+			if _, err := r.getter(mfa.Static(used), true).Get(context.Background(), mfaPlan()); err != nil {
 				t.Fatalf("first session: %v", err)
 			}
 			cmd := `head -n 1 "$F"; tail -n +2 "$F" > "$F.new"; mv "$F.new" "$F"`
-			src := Process{Command: cmd, Env: []string{"F=" + file, "PATH=" + os.Getenv("PATH")}}
+			src := mfa.Process{Command: cmd, Env: []string{"F=" + file, "PATH=" + os.Getenv("PATH")}}
 			if _, err := r.getter(src, true).Get(context.Background(), longRolePlan()); err != nil {
 				t.Fatalf("second session: %v", err)
 			}

@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"context"
@@ -55,7 +55,7 @@ func TestTOTP(t *testing.T) {
 }
 
 func TestSeedGuard(t *testing.T) {
-	next := StaticCode("424242")
+	next := Static("424242")
 	for _, tc := range []struct {
 		name, file string
 		err        string // "" means the code goes through

@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"bufio"
@@ -49,7 +49,19 @@ type TOTP struct {
 	Now func() time.Time
 }
 
-// Code implements CodeSource.
+// Describe implements Source. The seed command is not shown: it might
+// hold the seed itself.
+func (t TOTP) Describe() string {
+	if t.Seed != "" {
+		return "the built-in TOTP generator, seed from " + EnvTOTPSeed
+	}
+	return "the built-in TOTP generator, seed from " + EnvTOTPSeedProcess
+}
+
+// Renewal implements Source: the code is computed.
+func (TOTP) Renewal() Renewal { return Compute }
+
+// Code implements Source.
 func (t TOTP) Code(ctx context.Context, serial string) (string, error) {
 	seed, from := t.Seed, EnvTOTPSeed
 	if seed == "" {
@@ -126,16 +138,22 @@ type SeedGuard struct {
 	// "" means CredentialsFile.
 	Shown string
 	// Next is the source asked when the file is clean.
-	Next CodeSource
+	Next Source
 }
 
-// Code implements CodeSource.
+// Code implements Source.
 func (g SeedGuard) Code(ctx context.Context, serial string) (string, error) {
 	if err := g.check(); err != nil {
 		return "", err
 	}
 	return g.Next.Code(ctx, serial)
 }
+
+// Describe implements Source: the guard gives Next's codes.
+func (g SeedGuard) Describe() string { return g.Next.Describe() }
+
+// Renewal implements Source: the guard gives Next's codes.
+func (g SeedGuard) Renewal() Renewal { return g.Next.Renewal() }
 
 func (g SeedGuard) check() error {
 	f, err := os.Open(g.CredentialsFile)

@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"context"
@@ -25,11 +25,11 @@ const step = 30 * time.Second
 // --code -) is the one STS accepted last on that device: AWS would refuse it.
 var ErrCodeUsed = errors.New("that code was used already; wait for the next one")
 
-// UsedCodesFile is the name of the used-step file in the cache directory.
-// It has no .json suffix so cache.Store.List never takes it for a session.
-const UsedCodesFile = "used-mfa-steps"
+// LedgerFile is the name of the Ledger's file in the cache directory. It
+// has no .json suffix so cache.Store.List never takes it for a session.
+const LedgerFile = "used-mfa-steps"
 
-// UsedCodes remembers, for each MFA device, the 30-second time step and a
+// Ledger remembers, for each MFA device, the 30-second time step and a
 // hash of the last code STS accepted, so that no code is ever sent twice on
 // one device: AWS accepts each code once, and a second STS call with the
 // same code fails with "invalid MFA one time pass code" (the Terraform
@@ -44,8 +44,8 @@ const UsedCodesFile = "used-mfa-steps"
 // keys) never send the same one, while a question for one device never
 // holds up another. The file itself is updated under a lock of its own
 // ("….lock"), held only for the read-modify-write.
-type UsedCodes struct {
-	// Path is the file; see UsedCodesFile.
+type Ledger struct {
+	// Path is the file; see LedgerFile.
 	Path string
 	// Notify receives the one-line notices of a wait or a refused code
 	// (stderr in the command); nil discards them.
@@ -64,35 +64,6 @@ type usedFile struct {
 	Devices map[string]usedStep `json:"devices"`
 }
 
-// renewal is what a code source can do when its code was used already.
-type renewal int
-
-const (
-	refuse   renewal = iota // a fixed code (--code): refuse it
-	askAgain                // a person types it: say so and ask again
-	waitNext                // a command prints the current code: wait for the next step, then run it
-	compute                 // we compute it (TOTP): compute first, so a bad seed fails at once, then wait
-)
-
-// renewalOf says how src gets a code for a later step. Sources that give
-// the current code (TOTP, mfa_process) can be waited on; the terminal can be
-// asked again; anything else only gives what it was given.
-func renewalOf(src CodeSource) renewal {
-	switch s := src.(type) {
-	case SeedGuard:
-		return renewalOf(s.Next)
-	case *SeedGuard:
-		return renewalOf(s.Next)
-	case TOTP, *TOTP:
-		return compute
-	case Process, *Process:
-		return waitNext
-	case TTYPrompt, *TTYPrompt, *Dialog:
-		return askAgain
-	}
-	return refuse
-}
-
 func codeHash(device, code string) string {
 	h := sha256.Sum256([]byte("awsmfa used code\x00" + device + "\x00" + code))
 	return hex.EncodeToString(h[:])
@@ -100,61 +71,27 @@ func codeHash(device, code string) string {
 
 func stepAt(t time.Time) int64 { return t.Unix() / int64(step/time.Second) }
 
-// withCode gets a code for device that STS has not accepted before, calls
-// send with it, and records it once send succeeds, or once send was sent
-// and never answered (*AnswerLostError: STS may have taken the code).
-// Without g.Used it only gets the code and sends it. The time spent getting
-// the code is off the command's clock (gettingCode).
-func (g *Getter) withCode(ctx context.Context, device string, send func(code string) (cache.Session, error)) (cache.Session, error) {
-	src := g.codes()
-	if _, none := src.(NoCode); none || g.Used == nil {
-		done := gettingCode(ctx, device)
-		code, err := src.Code(ctx, device)
-		done()
-		if err != nil {
-			return cache.Session{}, err
-		}
-		return send(code)
-	}
-	u := g.Used
-	ctx, unlock, err := u.lock(ctx, u.Path+"-"+codeHash(device, "")[:16]+".lock")
-	if err != nil {
-		return cache.Session{}, err
-	}
-	defer unlock()
-	done := gettingCode(ctx, device)
-	code, at, err := u.fresh(ctx, src, device, g.now)
-	done()
-	if err != nil {
-		return cache.Session{}, err
-	}
-	s, err := send(code)
-	var lost *AnswerLostError
-	if err != nil && !errors.As(err, &lost) {
-		return s, err
-	}
-	// The command's deadline may have passed: recording has a short one
-	// of its own.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if rerr := u.record(rctx, device, at, code); rerr != nil {
-		g.log().Warn(fmt.Sprintf("could not record the used MFA code, so the next run may not wait for a new one: %v", rerr))
-	}
-	return s, err
+// Lock takes the lock of device, which serialises getting, sending and
+// recording a code for it across processes, and returns a context that
+// tells waiters who holds it (cache.LockFile). Call unlock once the code
+// is recorded or given up.
+func (u *Ledger) Lock(ctx context.Context, device string) (_ context.Context, unlock func(), _ error) {
+	return u.lock(ctx, u.Path+"-"+codeHash(device, "")[:16]+".lock")
 }
 
-// fresh asks src for a code that is not the last one STS accepted on
-// device, waiting for the next time step or asking again as src allows.
-// It returns the code and the step it was obtained in.
-func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, now func() time.Time) (string, int64, error) {
+// Fresh asks src for a code that is not the last one STS accepted on
+// device, waiting for the next time step or asking again as src allows
+// (Source.Renewal). It returns the code and the step it was obtained in,
+// for Record. Hold the device's Lock while getting, sending and recording.
+func (u *Ledger) Fresh(ctx context.Context, src Source, device string, now func() time.Time) (string, int64, error) {
 	last, known, err := u.last(device)
 	if err != nil {
 		return "", 0, err
 	}
-	kind := renewalOf(src)
+	kind := src.Renewal()
 	const tries = 3
 	for try := 1; ; try++ {
-		if known && kind == waitNext && stepAt(now()) <= last.Step {
+		if known && kind == WaitNext && stepAt(now()) <= last.Step {
 			if err := u.waitFor(ctx, last.Step+1, device, now); err != nil {
 				return "", 0, err
 			}
@@ -164,7 +101,7 @@ func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, no
 			return "", 0, err
 		}
 		cur := stepAt(now())
-		if known && kind == compute && cur <= last.Step {
+		if known && kind == Compute && cur <= last.Step {
 			if err := u.waitFor(ctx, last.Step+1, device, now); err != nil {
 				return "", 0, err
 			}
@@ -176,11 +113,11 @@ func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, no
 			return code, cur, nil
 		}
 		switch {
-		case kind == refuse:
+		case kind == Refuse:
 			return "", 0, ErrCodeUsed
 		case try >= tries:
 			return "", 0, fmt.Errorf("%w (got it %d times)", ErrCodeUsed, tries)
-		case kind == askAgain:
+		case kind == AskAgain:
 			u.notify("awsmfa: %v\n", ErrCodeUsed)
 		default:
 			// The source's clock lags ours: its code is still the old
@@ -191,7 +128,7 @@ func (u *UsedCodes) fresh(ctx context.Context, src CodeSource, device string, no
 }
 
 // waitFor sleeps until step next begins, saying why.
-func (u *UsedCodes) waitFor(ctx context.Context, next int64, device string, now func() time.Time) error {
+func (u *Ledger) waitFor(ctx context.Context, next int64, device string, now func() time.Time) error {
 	d := time.Unix(next*int64(step/time.Second), 0).Sub(now())
 	if d <= 0 {
 		return nil
@@ -221,7 +158,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (u *UsedCodes) notify(format string, args ...any) {
+func (u *Ledger) notify(format string, args ...any) {
 	if u.Notify != nil {
 		fmt.Fprintf(u.Notify, format, args...)
 	}
@@ -230,7 +167,7 @@ func (u *UsedCodes) notify(format string, args ...any) {
 // lock takes the lock file at path (cache.LockFile: a private regular
 // file, and a waiter is told who holds it), polling until it is free or
 // ctx is done.
-func (u *UsedCodes) lock(ctx context.Context, path string) (context.Context, func(), error) {
+func (u *Ledger) lock(ctx context.Context, path string) (context.Context, func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return ctx, nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
 	}
@@ -247,7 +184,7 @@ func (u *UsedCodes) lock(ctx context.Context, path string) (context.Context, fun
 // read returns the file's records; a missing or corrupt file is empty (a
 // corrupt one is replaced by the next record). A file that others may read
 // or write is refused: it decides which codes are sent.
-func (u *UsedCodes) read() (usedFile, error) {
+func (u *Ledger) read() (usedFile, error) {
 	f := usedFile{Devices: map[string]usedStep{}}
 	fi, err := os.Lstat(u.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -269,7 +206,7 @@ func (u *UsedCodes) read() (usedFile, error) {
 	return f, nil
 }
 
-func (u *UsedCodes) last(device string) (usedStep, bool, error) {
+func (u *Ledger) last(device string) (usedStep, bool, error) {
 	f, err := u.read()
 	if err != nil {
 		return usedStep{}, false, err
@@ -278,9 +215,10 @@ func (u *UsedCodes) last(device string) (usedStep, bool, error) {
 	return s, ok, nil
 }
 
-// record notes that STS accepted code for device in step at. Records older
-// than a day are dropped: by then no code can be replayed.
-func (u *UsedCodes) record(ctx context.Context, device string, at int64, code string) error {
+// Record notes that STS accepted code for device in step at (as Fresh
+// returned them), or may have. Records older than a day are dropped: by
+// then no code can be replayed.
+func (u *Ledger) Record(ctx context.Context, device string, at int64, code string) error {
 	_, unlock, err := u.lock(ctx, u.Path+".lock")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"bufio"
@@ -9,13 +9,15 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/awsmfa/awsmfa/internal/term"
 )
 
-// TTYPrompt asks for the code on the controlling terminal, never on stdout
+// Prompt asks for the code on the controlling terminal, never on stdout
 // (stdout belongs to eval). A malformed answer is asked again, up to Tries
 // times; Ctrl-C returns ErrCancelled without changing anything.
-type TTYPrompt struct {
-	// Open opens the terminal; nil means /dev/tty.
+type Prompt struct {
+	// Open opens the terminal; nil means /dev/tty (term.OpenFile).
 	Open func() (io.ReadWriteCloser, error)
 	// Tries is how many answers are read before giving up; 0 means 3.
 	Tries int
@@ -23,14 +25,25 @@ type TTYPrompt struct {
 	Label string
 	// NoTerminal, when set, is asked instead when there is no terminal
 	// (a desktop Dialog); nil makes that an error.
-	NoTerminal CodeSource
+	NoTerminal Source
 }
 
-// Code implements CodeSource.
-func (p TTYPrompt) Code(ctx context.Context, serial string) (string, error) {
+// Describe implements Source.
+func (p Prompt) Describe() string {
+	if p.NoTerminal != nil {
+		return "a question on the terminal (/dev/tty); with no terminal, " + p.NoTerminal.Describe()
+	}
+	return "a question on the terminal (/dev/tty)"
+}
+
+// Renewal implements Source: the person is asked again.
+func (Prompt) Renewal() Renewal { return AskAgain }
+
+// Code implements Source.
+func (p Prompt) Code(ctx context.Context, serial string) (string, error) {
 	open := p.Open
 	if open == nil {
-		open = func() (io.ReadWriteCloser, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }
+		open = func() (io.ReadWriteCloser, error) { return term.OpenFile() }
 	}
 	tty, err := open()
 	if err != nil && p.NoTerminal != nil {
@@ -40,7 +53,7 @@ func (p TTYPrompt) Code(ctx context.Context, serial string) (string, error) {
 		return "", fmt.Errorf("an MFA code is needed for %s but there is no terminal to ask on; pass --code or set mfa_process", serial)
 	}
 	defer tty.Close()
-	restore := cooked(tty)
+	restore := term.Cooked(tty)
 	defer restore()
 
 	// Ctrl-C at the question cancels the question, not the process: the

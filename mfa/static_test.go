@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func TestValidCode(t *testing.T) {
 	}
 }
 
-func TestReaderCode(t *testing.T) {
+func TestStdin(t *testing.T) {
 	for _, tc := range []struct {
 		in, want, err string
 	}{
@@ -34,14 +34,14 @@ func TestReaderCode(t *testing.T) {
 		{"", "", "ended before"},
 		{"12345\n", "", "6 digits"},
 	} {
-		rc := &ReaderCode{R: strings.NewReader(tc.in)}
+		rc := &Stdin{R: strings.NewReader(tc.in)}
 		got, err := rc.Code(context.Background(), "arn:aws:iam::123456789012:mfa/me")
 		if got != tc.want || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
-			t.Errorf("ReaderCode(%q) = %q, %v; want %q, %q", tc.in, got, err, tc.want, tc.err)
+			t.Errorf("Stdin(%q) = %q, %v; want %q, %q", tc.in, got, err, tc.want, tc.err)
 		}
 		if tc.err == "" {
 			if _, err := rc.Code(context.Background(), "x"); err == nil {
-				t.Errorf("ReaderCode(%q): a second code was served from one line", tc.in)
+				t.Errorf("Stdin(%q): a second code was served from one line", tc.in)
 			}
 		}
 	}

@@ -1,24 +1,26 @@
 //go:build linux || darwin
 
-package session
+package mfa
 
 import (
 	"context"
 	"io"
-	"os"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
-	"golang.org/x/sys/unix"
 	"golang.org/x/term"
+
+	"github.com/awsmfa/awsmfa/internal/ptytest"
 )
 
-// TestTTYPromptFromRawTerminal: a prompt hook may run awsmfa while the
+// TestPromptFromRawTerminal: a prompt hook may run awsmfa while the
 // shell holds the terminal in raw mode (fish does, in its prompt events).
 // The question must still end at Enter (a CR in raw mode), and the
-// terminal's mode must be restored afterwards.
-func TestTTYPromptFromRawTerminal(t *testing.T) {
+// terminal's mode must be restored afterwards (internal/term's TestCooked
+// checks the mode in between).
+func TestPromptFromRawTerminal(t *testing.T) {
 	master, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pty here: %v", err)
@@ -28,7 +30,7 @@ func TestTTYPromptFromRawTerminal(t *testing.T) {
 	if _, err := term.MakeRaw(int(tty.Fd())); err != nil {
 		t.Fatal(err)
 	}
-	before, err := unix.IoctlGetTermios(int(tty.Fd()), ioctlGetTermios)
+	before, err := term.GetState(int(tty.Fd()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +41,7 @@ func TestTTYPromptFromRawTerminal(t *testing.T) {
 		err  error
 	}
 	done := make(chan result, 1)
-	p := TTYPrompt{Open: reopen(tty)}
+	p := Prompt{Open: ptytest.Reopen(tty)}
 	go func() {
 		code, err := p.Code(context.Background(), "arn:aws:iam::123456789012:mfa/me")
 		done <- result{code, err}
@@ -56,23 +58,11 @@ func TestTTYPromptFromRawTerminal(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Enter did not end the answer on a raw terminal")
 	}
-	after, err := unix.IoctlGetTermios(int(tty.Fd()), ioctlGetTermios)
+	after, err := term.GetState(int(tty.Fd()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after.Lflag != before.Lflag || after.Iflag != before.Iflag {
-		t.Errorf("terminal mode not restored: lflag %#x -> %#x, iflag %#x -> %#x", before.Lflag, after.Lflag, before.Iflag, after.Iflag)
-	}
-}
-
-// reopen is a TTYPrompt.Open for the pty tty: each call hands the prompt a
-// descriptor of its own, which it may close, as opening /dev/tty would.
-func reopen(tty *os.File) func() (io.ReadWriteCloser, error) {
-	return func() (io.ReadWriteCloser, error) {
-		fd, err := unix.Dup(int(tty.Fd()))
-		if err != nil {
-			return nil, err
-		}
-		return os.NewFile(uintptr(fd), tty.Name()), nil
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("terminal mode not restored: %+v -> %+v", before, after)
 	}
 }

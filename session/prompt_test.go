@@ -16,6 +16,8 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/awsmfa/awsmfa/internal/ptytest"
+	"github.com/awsmfa/awsmfa/mfa"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -49,13 +51,13 @@ func (s *ttyScreen) waitFor(t *testing.T, substr string, n int) {
 	}
 }
 
-// TestTTYPromptGivesUpAfterThreeMalformed: three malformed answers on the
+// TestPromptGivesUpAfterThreeMalformed: three malformed answers on the
 // terminal end the question with an error that says why and how often it
 // asked. No STS call is made and nothing is cached or recorded: both on the
 // path that sends the code to GetSessionToken and on the one that sends it
 // to AssumeRole, through a Getter on the emulator over HTTP, with the
 // used-step rule on as awsmfa runs it.
-func TestTTYPromptGivesUpAfterThreeMalformed(t *testing.T) {
+func TestPromptGivesUpAfterThreeMalformed(t *testing.T) {
 	for name, plan := range map[string]func() *profile.Plan{"GetSessionToken": mfaPlan, "AssumeRole": longRolePlan} {
 		t.Run(name, func(t *testing.T) {
 			master, tty, err := pty.Open()
@@ -69,7 +71,7 @@ func TestTTYPromptGivesUpAfterThreeMalformed(t *testing.T) {
 
 			r := newRig(t)
 			p := plan()
-			g := r.getter(TTYPrompt{Label: p.Name, Open: reopen(tty)}, true)
+			g := r.getter(mfa.Prompt{Label: p.Name, Open: ptytest.Reopen(tty)}, true)
 			done := make(chan error, 1)
 			go func() {
 				_, err := g.Get(context.Background(), p)
@@ -88,7 +90,7 @@ func TestTTYPromptGivesUpAfterThreeMalformed(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatalf("the prompt did not give up after 3 malformed answers; the terminal shows:\n%s", screen.String())
 			}
-			if err == nil || errors.Is(err, ErrCancelled) {
+			if err == nil || errors.Is(err, mfa.ErrCancelled) {
 				t.Fatalf("Get() error = %v, want a malformed-code error", err)
 			}
 			for _, s := range []string{"an MFA code is 6 digits", "asked 3 times"} {
@@ -112,7 +114,7 @@ func TestTTYPromptGivesUpAfterThreeMalformed(t *testing.T) {
 			if m, _ := filepath.Glob(filepath.Join(r.store.Dir(), "*.json")); len(m) != 0 {
 				t.Errorf("session files written: %v", m)
 			}
-			if _, err := os.Stat(filepath.Join(r.store.Dir(), UsedCodesFile)); !errors.Is(err, os.ErrNotExist) {
+			if _, err := os.Stat(filepath.Join(r.store.Dir(), mfa.LedgerFile)); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("a used code was recorded (stat: %v)", err)
 			}
 		})

@@ -1,4 +1,4 @@
-package session
+package mfa
 
 import (
 	"bytes"
@@ -204,7 +204,18 @@ func lookIn(pathList, name string) string {
 	return ""
 }
 
-// Code implements CodeSource.
+// Describe implements Source.
+func (d *Dialog) Describe() string {
+	if d.Unusable != nil {
+		return "a " + d.Program + " window, which cannot be shown here: " + d.Unusable.Error()
+	}
+	return "a " + d.Program + " window on the desktop (" + EnvDialog + ")"
+}
+
+// Renewal implements Source: the person is asked again.
+func (*Dialog) Renewal() Renewal { return AskAgain }
+
+// Code implements Source.
 func (d *Dialog) Code(ctx context.Context, serial string) (string, error) {
 	if d.Unusable != nil {
 		return "", fmt.Errorf("an MFA code is needed for %s and there is no terminal to ask on; the desktop dialog cannot be shown: %w", serial, d.Unusable)

@@ -1,15 +1,14 @@
-package session
+package mfa
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/sh"
 )
 
 // Process runs a command through sh -c and reads the code from the first
@@ -27,7 +26,7 @@ type Process struct {
 	Env []string
 }
 
-// Code implements CodeSource.
+// Code implements Source.
 func (p Process) Code(ctx context.Context, serial string) (string, error) {
 	line, err := firstLine(ctx, p.Command, "a code", p.Env, p.Stderr, p.Timeout, serial)
 	if err != nil {
@@ -39,6 +38,12 @@ func (p Process) Code(ctx context.Context, serial string) (string, error) {
 	}
 	return code, nil
 }
+
+// Describe implements Source.
+func (p Process) Describe() string { return "mfa_process: " + p.Command }
+
+// Renewal implements Source: the command prints the current code.
+func (Process) Renewal() Renewal { return WaitNext }
 
 // firstLine runs command through sh -c, with AWSMFA_MFA_SERIAL set to
 // serial, and returns the first line of its stdout. Its error reads after
@@ -54,7 +59,7 @@ func firstLine(ctx context.Context, command, what string, env []string, stderr i
 	if env == nil {
 		env = os.Environ()
 	}
-	out, err := runCommand(ctx, command, append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial), stderr)
+	out, err := sh.Output(ctx, command, append(env[:len(env):len(env)], "AWSMFA_MFA_SERIAL="+serial), stderr)
 	if ctx.Err() == context.DeadlineExceeded {
 		return "", fmt.Errorf("did not print %s within %s", what, timeout)
 	}
@@ -63,26 +68,4 @@ func firstLine(ctx context.Context, command, what string, env []string, stderr i
 	}
 	line, _, _ := strings.Cut(string(out), "\n")
 	return line, nil
-}
-
-// runCommand runs command through sh -c with env (nil: the current
-// environment) until it exits or ctx is done, and returns its stdout. Its
-// error reads after the command's name: "failed (exit status 1)", "could
-// not run: ..."; when ctx is done the caller says why from ctx.Err().
-func runCommand(ctx context.Context, command string, env []string, stderr io.Writer) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", command)
-	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = stderr
-	cmd.WaitDelay = time.Second
-	err := cmd.Run()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("failed (%s)", ee.ProcessState)
-		}
-		return nil, fmt.Errorf("could not run: %v", err)
-	}
-	return out.Bytes(), nil
 }
