@@ -307,12 +307,12 @@ func (w *world) names() ([]Summary, error) {
 	if err := w.cred.checkAll(); err != nil {
 		return nil, err
 	}
-	cand := make(map[string]bool, len(w.cfg.sections)+len(w.cred.sections))
+	cand := make(map[string]bool, len(w.cfg.ix.Sections)+len(w.cred.ix.Sections))
 	// A long-term section stands for its base name; so does its config
 	// twin, which `aws configure --profile NAME-long-term` writes.
 	for _, f := range []*file{w.cfg, w.cred} {
-		for _, s := range f.sections {
-			n := s.name
+		for _, s := range f.ix.Sections {
+			n := s.Name
 			if n == "" {
 				continue
 			}
@@ -364,9 +364,9 @@ func (w *world) unknown(name string) error {
 	}
 	// A common slip: [dev] in the config file, where profiles are written
 	// [profile dev] (the AWS CLI ignores [dev] there too).
-	for _, s := range w.cfg.sections {
-		if s.header == name && s.name == "" {
-			e.Misplaced = fmt.Sprintf("%s:%d", w.shown.Config, s.line)
+	for _, s := range w.cfg.ix.Sections {
+		if s.Header == name && s.Name == "" {
+			e.Misplaced = fmt.Sprintf("%s:%d", w.shown.Config, s.Line)
 			break
 		}
 	}

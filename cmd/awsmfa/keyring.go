@@ -7,7 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/internal/keystore"
 	"github.com/awsmfa/awsmfa/profile"
 )
@@ -115,7 +115,7 @@ func (a *app) keyringSource(p *profile.Plan) string {
 }
 
 // keyringSection locates [NAME-SUFFIX] in the credentials file.
-func (a *app) keyringSection(c *cli.Context) (name, section, path string, opt iniedit.Options, err error) {
+func (a *app) keyringSection(c *cli.Context) (name, section, path string, opt awsini.Options, err error) {
 	if c.NArg() != 1 {
 		return "", "", "", opt, fmt.Errorf("keyring %s takes one profile name, got %d arguments", c.Command.Name, c.NArg())
 	}
@@ -128,7 +128,7 @@ func (a *app) keyringSection(c *cli.Context) (name, section, path string, opt in
 	if err != nil {
 		return "", "", "", opt, err
 	}
-	return name, section, files.Credentials, iniedit.Options{Display: a.tilde(files.Credentials)}, nil
+	return name, section, files.Credentials, awsini.Options{Display: a.tilde(files.Credentials)}, nil
 }
 
 // keyState is what a long-term section says about its keys.
@@ -139,7 +139,7 @@ type keyState struct {
 	hasSection, hasKeyID   bool
 }
 
-func readKeyState(f *iniedit.File, name, section, display string) keyState {
+func readKeyState(f *awsini.File, name, section, display string) keyState {
 	s := keyState{section: section, display: display, name: name, hasSection: f.Has(section)}
 	s.keyID, s.hasKeyID = f.Get(section, "aws_access_key_id")
 	s.secret, s.hasSecret = f.Get(section, "aws_secret_access_key")
@@ -170,14 +170,14 @@ func (s keyState) check(op string) error {
 // calls prepare (which may refuse before the file is locked), then, under
 // the file's lock, reads and checks the section again and calls apply to
 // change the keyring and the file. It returns the section as first read.
-func (a *app) keyringEdit(c *cli.Context, op string, prepare func(before keyState) error, apply func(f *iniedit.File, before, now keyState) error) (keyState, error) {
+func (a *app) keyringEdit(c *cli.Context, op string, prepare func(before keyState) error, apply func(f *awsini.File, before, now keyState) error) (keyState, error) {
 	name, section, path, opt, err := a.keyringSection(c)
 	if err != nil {
 		return keyState{}, err
 	}
 	// Checked before the keyring is asked anything, and again under the
 	// file's lock.
-	f, err := iniedit.Read(path, opt)
+	f, err := awsini.Read(path, opt)
 	if err != nil {
 		return keyState{}, err
 	}
@@ -188,7 +188,7 @@ func (a *app) keyringEdit(c *cli.Context, op string, prepare func(before keyStat
 	if err := prepare(before); err != nil {
 		return keyState{}, err
 	}
-	err = iniedit.Update(c.Context, path, opt, func(f *iniedit.File) error {
+	err = awsini.Update(c.Context, path, opt, func(f *awsini.File) error {
 		now := readKeyState(f, name, section, opt.Display)
 		if err := now.check(op); err != nil {
 			return err
@@ -203,7 +203,7 @@ func (a *app) keyringImport(c *cli.Context) error {
 	before, err := a.keyringEdit(c, "import", func(keyState) error {
 		backend = keystore.Choose(a.getenv, "")
 		return nil
-	}, func(f *iniedit.File, before, now keyState) (err error) {
+	}, func(f *awsini.File, before, now keyState) (err error) {
 		if now.keyID != before.keyID || now.secret != before.secret {
 			return fmt.Errorf("[%s] in %s changed while awsmfa read it; run the command again", now.section, now.display)
 		}
@@ -213,7 +213,7 @@ func (a *app) keyringImport(c *cli.Context) error {
 		if err := f.Unset(now.section, "aws_secret_access_key"); err != nil {
 			return err
 		}
-		return f.Set(now.section, iniedit.KV{Key: profile.KeyringKey, Value: used})
+		return f.Set(now.section, awsini.KV{Key: profile.KeyringKey, Value: used})
 	})
 	if err != nil {
 		return err
@@ -231,7 +231,7 @@ func (a *app) keyringRemove(c *cli.Context) error {
 			return fmt.Errorf("[%s] in %s: %v", before.section, before.display, err)
 		}
 		return nil
-	}, func(f *iniedit.File, _, now keyState) (err error) {
+	}, func(f *awsini.File, _, now keyState) (err error) {
 		if used, err = a.keyringClient().Remove(c.Context, backend, now.keyID); err != nil {
 			if keystore.IsNotFound(err) {
 				return fmt.Errorf("%v has no secret access key for %s of [%s]; nothing was changed (to drop the setting anyway, delete the %s line of [%s] in %s)",
