@@ -36,8 +36,8 @@ type Index struct {
 	// nil means the header itself.
 	Name func(header string) string
 	// Key is the key a mark keeps of a streamed section, given its
-	// header; the caller finds marks by key (Keys) and reads their
-	// headers (Section) to be sure.
+	// header (Stream needs it); the caller finds marks by key (MarkKey)
+	// and reads their headers (Section) to be sure.
 	Key func(header string) uint32
 
 	// Data is the text of a whole file (without a byte-order mark), shared
