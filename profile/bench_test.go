@@ -113,8 +113,8 @@ func BenchmarkNames(b *testing.B) {
 }
 
 // BenchmarkParse compares reading a 10000-profile config file with this
-// package (through internal/awsini) and with gopkg.in/ini.v1, the library first chosen for
-// this job (which also keeps no line numbers).
+// package (through internal/awsini) and with gopkg.in/ini.v1, the library
+// first chosen for this job (which also keeps no line numbers).
 func BenchmarkParse(b *testing.B) {
 	_, cfgPath := manyProfiles(b, 10000)
 	b.Run("scanner", func(b *testing.B) {
