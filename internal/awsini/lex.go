@@ -43,7 +43,7 @@
 // the start of a file is skipped (TrimBOM), where the CLI refuses the file.
 //
 // gopkg.in/ini.v1 reads a different dialect (inline comments, no error on
-// duplicates), keeps no line numbers, and is some 150 times slower on a
+// duplicates), keeps no line numbers, and is over a hundred times slower on a
 // file with thousands of profiles; see profile's BenchmarkParse.
 package awsini
 
