@@ -1,7 +1,6 @@
 package mfa
 
 import (
-	"bufio"
 	"context"
 	"encoding/base32"
 	"errors"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
+
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
 // Environment variables that give the TOTP source its seed. Robots (CI
@@ -161,29 +162,38 @@ func (g SeedGuard) check() error {
 		return nil // no file, no seed; an unreadable one was reported by profile
 	}
 	defer f.Close()
+	fi, _ := f.Stat()
+	raw, err := awsini.ReadAll(f, fi)
+	if err != nil {
+		return nil // reported by profile
+	}
 	shown := g.Shown
 	if shown == "" {
 		shown = g.CredentialsFile
 	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	// The keys as the AWS CLI reads them, and also a seed written as an
+	// indented line (part of the value above it, to the CLI): it is in the
+	// file all the same. A file the CLI refuses is refused here too.
+	data, _ := awsini.TrimBOM(string(raw))
+	lx := awsini.NewLexer(shown, data, 0, 0)
 	section := ""
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if strings.HasPrefix(line, "[") {
-			section = strings.TrimSpace(strings.Trim(line, "[]"))
-			continue
+	for kind := lx.Next(); kind != 0; kind = lx.Next() {
+		tok := lx.Token()
+		k := strings.ToLower(tok.Name)
+		if kind == awsini.ContinuationLine {
+			if d := strings.IndexAny(tok.Value, "=:"); d > 0 {
+				k = strings.ToLower(strings.TrimSpace(tok.Value[:d]))
+			}
 		}
-		key, _, ok := strings.Cut(line, "=")
-		if !ok || strings.HasPrefix(line, "#") || strings.HasPrefix(line, ";") {
-			continue
-		}
-		if k := strings.ToLower(strings.TrimSpace(key)); seedKey(k) {
+		switch {
+		case kind == awsini.SectionLine:
+			section = tok.Name
+		case (kind == awsini.OptionLine || kind == awsini.ContinuationLine) && k != "" && seedKey(k):
 			return fmt.Errorf("%s:%d: [%s] holds %s: a TOTP seed beside the access keys makes MFA one factor, so awsmfa will not run\n"+
-				"remove it (and make a new virtual MFA device if the file was ever shared); robots give the seed in %s or %s", shown, n, section, k, EnvTOTPSeed, EnvTOTPSeedProcess)
+				"remove it (and make a new virtual MFA device if the file was ever shared); robots give the seed in %s or %s", shown, tok.Line, section, k, EnvTOTPSeed, EnvTOTPSeedProcess)
 		}
 	}
-	return nil
+	return lx.Err()
 }
 
 // seedKey reports whether an INI key names a TOTP seed.

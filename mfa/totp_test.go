@@ -2,11 +2,14 @@ package mfa
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
 // rfcSeed is RFC 6238's SHA-1 test key "12345678901234567890" in base32.
@@ -67,6 +70,15 @@ func TestSeedGuard(t *testing.T) {
 		{"mfa_seed", "[x]\nMFA_Seed=JBSWY3DPEHPK3PXP\n", "credentials:2: [x] holds mfa_seed"},
 		{"mfa_secret", "[x]\nmfa_secret = JBSWY3DPEHPK3PXP\n", "holds mfa_secret"},
 		{"totp_key", "[x]\n  totp_key = JBSWY3DPEHPK3PXP\n", "holds totp_key"},
+		// The file is read as the AWS CLI reads it (internal/awsini).
+		{"colon delimiter", "[x]\ntotp_seed: JBSWY3DPEHPK3PXP\n", "credentials:2: [x] holds totp_seed"},
+		{"byte-order mark", "\uFEFF[x]\r\ntotp_seed = JBSWY3DPEHPK3PXP\r\n", "credentials:2: [x] holds totp_seed"},
+		// An indented line under a key is part of that key's value (a
+		// nested setting) to the CLI, but a seed there is in the file all
+		// the same.
+		{"nested line", "[x]\naws_access_key_id = AKIAX\nnote =\n  totp_seed = JBSWY3DPEHPK3PXP\n", "credentials:4: [x] holds totp_seed"},
+		{"nested line, no seed", "[x]\naws_access_key_id = AKIAX\nnote =\n  region = eu-west-1\n", ""},
+		{"key before any section", "totp_seed = JBSWY3DPEHPK3PXP\n[x]\n", "credentials:1: \"totp_seed = …\" comes before any [section] header"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
@@ -82,7 +94,8 @@ func TestSeedGuard(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "one factor") {
+			var se *awsini.SyntaxError
+			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "one factor") && !errors.As(err, &se) {
 				t.Fatalf("Code = %q, %v; want a refusal containing %q", got, err, tc.err)
 			}
 			if strings.Contains(err.Error(), "JBSWY3DP") || strings.Contains(err.Error(), "s3cr3t") {

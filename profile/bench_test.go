@@ -113,8 +113,8 @@ func BenchmarkNames(b *testing.B) {
 }
 
 // BenchmarkParse compares reading a 10000-profile config file with this
-// package's scanner and with gopkg.in/ini.v1, the library first chosen for
-// this job (which also keeps no line numbers).
+// package (through internal/awsini) and with gopkg.in/ini.v1, the library
+// first chosen for this job (which also keeps no line numbers).
 func BenchmarkParse(b *testing.B) {
 	_, cfgPath := manyProfiles(b, 10000)
 	b.Run("scanner", func(b *testing.B) {
@@ -139,35 +139,4 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	})
-}
-
-// BenchmarkScan checks the 10000-profile config of make bench in memory:
-// the line scan alone, without reading the file.
-func BenchmarkScan(b *testing.B) {
-	r := benchConfig(b, 10000)
-	raw, err := os.ReadFile(r.Files.Config)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data := string(raw)
-	for _, mode := range []string{"lines", "masked", "masked-streamed"} {
-		b.Run(mode, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			f := &file{isConfig: true, data: data}
-			for b.Loop() {
-				f.sections, f.marks = f.sections[:0], f.marks[:0]
-				sc := scanner{f: f, streamed: mode == "masked-streamed"}
-				ok := false
-				if mode == "lines" {
-					ok = sc.lines(data, 0)
-				} else {
-					ok = sc.masked(data, 0)
-				}
-				if !ok || len(f.sections)+len(f.marks) != 10000 {
-					b.Fatal(ok, len(f.sections), len(f.marks))
-				}
-			}
-		})
-	}
 }

@@ -3,23 +3,15 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"unsafe"
+
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
-// file is one parsed INI file: its sections, indexed by name, with the body
-// of each left unparsed until a caller needs its keys.
-//
-// A file is held in one of two ways (see loadFile). Whole, data is all of
-// it, indexed by sections. Streamed, as Resolve reads a file too large for
-// one read (a config with thousands of profiles), data is empty: the lines
-// were checked as they went past a small buffer, each section header left
-// only a mark, and src stays open to read the header and body of the few
-// sections a caller looks up. A process pays for every page of memory it
-// touches first, as much as for scanning the bytes on it: streaming spares
-// it a buffer the size of the file, and marks the strings of 10000 headers.
+// file is one AWS file, indexed (awsini.Index): its sections by name, with
+// the body of each left unread until a caller needs its keys. A file too
+// large for one read is streamed (see loadFile), and stays open until
+// close.
 type file struct {
 	path    string // as opened
 	display string // for messages: ~ for the home directory
@@ -27,96 +19,41 @@ type file struct {
 	// isConfig says whether this is the config file, whose sections are
 	// named "[profile NAME]".
 	isConfig bool
-	data     string // whole: the file's bytes, shared by every string parsed from it
-	// src is the open file of a streamed file, nil for a whole one. size is
-	// the length of its text and bom the length of the byte-order mark
-	// before it: offsets count from the end of the mark, as in data.
-	src       *os.File
-	size, bom int
-	sections  []section        // whole: every section
-	marks     []mark           // streamed: every section
-	read      map[int]*section // streamed: the sections of marks read so far
+	ix       awsini.Index
 	// index maps lookup names to sections once checkAll has run, for
 	// callers that look up every name (Names, List).
 	index map[string]int
-	// defaults are the [DEFAULT] sections, whose keys every section of the
-	// file inherits.
-	defaults []int
 }
 
-// section is one [header] and where it starts.
-type section struct {
-	header string // exactly as written between the brackets
-	// name is what lookup finds the section by: in the credentials file
-	// the header; in the config file the profile name ("dev" for
-	// [profile dev], "default" for [default]), or "" for sections that are
-	// not profiles ([sso-session x], [DEFAULT]).
-	name string
-	line int // line of the header
-	at   int // offset of the header line; the section ends where the next one starts
-}
-
-// mark is a section of a streamed file: where its header line is, and key,
-// a hash of its name (see sectionKey) by which lookup finds the few marks
-// whose header it reads.
-type mark struct {
-	at, line, key uint32
-}
-
-// count is the number of sections.
-func (f *file) count() int {
-	if f.src != nil {
-		return len(f.marks)
-	}
-	return len(f.sections)
+// newFile returns the file at path, not yet read.
+func newFile(path, display string, config bool) *file {
+	f := &file{path: path, display: display, isConfig: config}
+	f.ix = awsini.Index{File: display, Name: f.sectionName, Key: f.sectionKey}
+	return f
 }
 
 // section returns section i, reading a streamed file's header line.
-func (f *file) section(i int) (*section, error) {
-	if f.src == nil {
-		return &f.sections[i], nil
+func (f *file) section(i int) (*awsini.Section, error) {
+	s, err := f.ix.Section(i)
+	if err != nil {
+		return nil, f.indexError(err)
 	}
-	if s := f.read[i]; s != nil {
-		return s, nil
-	}
-	m := f.marks[i]
-	end := f.size
-	if i+1 < len(f.marks) {
-		end = int(f.marks[i+1].at)
-	}
-	// The header line, in 256 bytes unless it is long.
-	var line string
-	for n := 256; ; n *= 4 {
-		n = min(n, end-int(m.at))
-		buf := make([]byte, n)
-		k, err := f.src.ReadAt(buf, int64(f.bom)+int64(m.at))
-		if err != nil && !errors.Is(err, io.EOF) {
-			return nil, f.readError(err)
-		}
-		text := unsafe.String(unsafe.SliceData(buf), k)
-		if j := strings.IndexByte(text, '\n'); j >= 0 || k < n || n == end-int(m.at) {
-			if j >= 0 {
-				text = text[:j]
-			}
-			line = text
-			break
-		}
-	}
-	header, ok := "", false
-	if t := trimLeft(line); strings.HasPrefix(t, "[") {
-		if k := strings.LastIndexByte(t, ']'); k > 1 {
-			header, ok = t[1:k], true
-		}
-	}
-	s := &section{header: header, name: f.sectionName(header), line: int(m.line), at: int(m.at)}
-	if !ok || f.sectionKey(header) != m.key {
-		return nil, f.changed()
-	}
-	if f.read == nil {
-		f.read = make(map[int]*section)
-	}
-	f.read[i] = s
 	return s, nil
+}
+
+// indexError is the message of an error of f.ix, which leaves saying
+// what to do to its callers.
+func (f *file) indexError(err error) error {
+	var lt *awsini.LineTooLongError
+	switch {
+	case errors.As(err, new(*SyntaxError)):
+		return err
+	case errors.As(err, &lt):
+		return f.lineError(lt.Line)
+	case errors.Is(err, awsini.ErrChanged):
+		return f.changed()
+	}
+	return f.readError(err)
 }
 
 // changed is the error for a streamed file rewritten in place since it was
@@ -253,16 +190,7 @@ func (p props) get(key string) (entry, bool) {
 }
 
 // SyntaxError is a line of an AWS file that the AWS CLI would refuse too.
-type SyntaxError struct {
-	File string // as shown to the user (~ for the home directory)
-	Line int
-	Msg  string
-}
-
-// Error says where the line is and what to do.
-func (e *SyntaxError) Error() string {
-	return fmt.Sprintf("%s:%d: %s\nfix that line (the AWS CLI refuses the file too)", e.File, e.Line, e.Msg)
-}
+type SyntaxError = awsini.SyntaxError
 
 // keySet finds a key set twice in one section. Sections hold a handful of
 // keys, so a slice is searched; past that a map keeps a hostile file from
@@ -324,33 +252,35 @@ func (f *file) lookup(name string) (int, error) {
 		}
 		return -1, nil
 	}
-	if f.src != nil && name == "" {
+	streamed := f.ix.Streamed()
+	if streamed && name == "" {
 		// The sections that are not profiles: too many to read one by one.
 		if err := f.readWhole(); err != nil {
 			return -1, err
 		}
+		streamed = false
 	}
 	key := uint32(0)
-	if f.src != nil {
+	if streamed {
 		key = hashKey(f.nameKey(name))
 	}
 	found := -1
-	var p *section
-	for i, n := 0, f.count(); i < n; i++ {
-		var s *section
-		if f.src == nil {
-			if s = &f.sections[i]; s.name != name {
+	var p *awsini.Section
+	for i, n := 0, f.ix.Len(); i < n; i++ {
+		var s *awsini.Section
+		if !streamed {
+			if s = &f.ix.Sections[i]; s.Name != name {
 				continue
 			}
 		} else {
-			if f.marks[i].key != key {
+			if f.ix.MarkKey(i) != key {
 				continue
 			}
 			var err error
 			if s, err = f.section(i); err != nil {
 				return -1, err
 			}
-			if s.name != name {
+			if s.Name != name {
 				continue
 			}
 		}
@@ -358,10 +288,10 @@ func (f *file) lookup(name string) (int, error) {
 			found, p = i, s
 			continue
 		}
-		if p.header == s.header {
-			return -1, f.duplicate(s.line, s.header, p.line)
+		if p.Header == s.Header {
+			return -1, f.duplicate(s.Line, s.Header, p.Line)
 		}
-		if p.header == "default" || s.header != "default" {
+		if p.Header == "default" || s.Header != "default" {
 			found, p = i, s
 		}
 	}
@@ -374,11 +304,11 @@ func (f *file) lookup(name string) (int, error) {
 // every section on every run; checkAll checks them all).
 func (f *file) props(i int) (props, error) {
 	p, err := f.body(i, nil)
-	if err != nil || len(f.defaults) == 0 {
+	if err != nil || len(f.ix.Defaults) == 0 {
 		return p, err
 	}
 	var d props
-	for _, j := range f.defaults {
+	for _, j := range f.ix.Defaults {
 		if d, err = f.body(j, d); err != nil {
 			return nil, err
 		}
@@ -391,8 +321,8 @@ func (f *file) props(i int) (props, error) {
 	return p, nil
 }
 
-// body parses the body of section i, appending to p. The file passed parse,
-// so for a whole file only a duplicate key can fail.
+// body parses the body of section i, appending to p. The file passed its
+// scan, so for a whole file only a duplicate key can fail.
 func (f *file) body(i int, p props) (props, error) {
 	lx, err := f.bodyLexer(i)
 	if err != nil {
@@ -401,22 +331,22 @@ func (f *file) body(i int, p props) (props, error) {
 	s, _ := f.section(i) // read by bodyLexer
 	first := len(p)
 	for {
-		kind := lx.next()
-		if kind == 0 || kind == tokSection {
-			return p, f.lexError(&lx)
+		kind := lx.Next()
+		if kind == 0 || kind == awsini.SectionLine {
+			return p, lx.Err()
 		}
-		tok := &lx.tok
+		tok := lx.Token()
 		switch kind {
-		case tokOption:
-			key := lowerASCII(tok.name)
+		case awsini.OptionLine:
+			key := lowerASCII(tok.Name)
 			if first < len(p) && len(p)-first < 64 {
 				if _, dup := p[first:].get(key); dup {
-					return nil, &SyntaxError{File: f.display, Line: tok.line,
-						Msg: fmt.Sprintf("%s is set twice in [%s]; remove one", key, s.header)}
+					return nil, &SyntaxError{File: f.display, Line: tok.Line,
+						Msg: fmt.Sprintf("%s is set twice in [%s]; remove one", key, s.Header)}
 				}
 			}
-			p = append(p, entry{key: key, value: tok.value, line: tok.line})
-		case tokContinuation:
+			p = append(p, entry{key: key, value: tok.Value, line: tok.Line})
+		case awsini.ContinuationLine:
 			if len(p) > first {
 				p[len(p)-1].multiline = true
 			}
@@ -424,70 +354,41 @@ func (f *file) body(i int, p props) (props, error) {
 	}
 }
 
-// bodyLexer returns a lexer past the header line of section i: in data, or
-// in the section's bytes read from a streamed file.
-func (f *file) bodyLexer(i int) (lexer, error) {
-	s, err := f.section(i)
+// bodyLexer returns a lexer past the header line of section i.
+func (f *file) bodyLexer(i int) (awsini.Lexer, error) {
+	lx, err := f.ix.Body(i)
 	if err != nil {
-		return lexer{}, err
-	}
-	text, at := f.data, s.at
-	if f.src != nil {
-		end := f.size
-		if i+1 < len(f.marks) {
-			end = int(f.marks[i+1].at)
-		}
-		buf := make([]byte, end-s.at)
-		n, err := f.src.ReadAt(buf, int64(f.bom+s.at))
-		if err != nil && !errors.Is(err, io.EOF) {
-			return lexer{}, f.readError(err)
-		}
-		text, at = unsafe.String(unsafe.SliceData(buf), n), 0
-	}
-	lx := newLexer(text, at, s.line-1, false)
-	if lx.next() != tokSection || lx.tok.name != s.header {
-		if err := f.lexError(&lx); err != nil {
-			return lexer{}, err
-		}
-		// Only a streamed file, rewritten in place since it was scanned.
-		return lexer{}, f.changed()
+		return lx, f.indexError(err)
 	}
 	return lx, nil
 }
 
-// lexError is the *SyntaxError of a lexer that stopped at a bad line, or nil.
-func (f *file) lexError(lx *lexer) error {
-	if le := lx.err; le != nil {
-		return &SyntaxError{File: f.display, Line: le.line, Msg: le.msg}
-	}
-	return nil
-}
-
-// checkAll checks what parse and lookup leave to the sections that are
+// checkAll checks what the scan and lookup leave to the sections that are
 // read: that no header and no key within a section is written twice.
 func (f *file) checkAll() error {
 	if f.index != nil {
 		return nil
 	}
-	if f.src != nil {
+	if f.ix.Streamed() {
 		if err := f.readWhole(); err != nil {
 			return err
 		}
 	}
-	seen := make(map[string]int, len(f.sections))
-	index := make(map[string]int, len(f.sections))
+	sections := f.ix.Sections
+	seen := make(map[string]int, len(sections))
+	index := make(map[string]int, len(sections))
 	var keys keySet
-	for i, s := range f.sections {
-		if s.header != "DEFAULT" {
-			if j, dup := seen[s.header]; dup {
-				return f.duplicate(s.line, s.header, f.sections[j].line)
+	for i, s := range sections {
+		if s.Header != "DEFAULT" {
+			if j, dup := seen[s.Header]; dup {
+				return f.duplicate(s.Line, s.Header, sections[j].Line)
 			}
-			seen[s.header] = i
+			seen[s.Header] = i
 		}
-		if s.name != "" {
+		if s.Name != "" {
 			// The same precedence as lookup.
-			if j, ok := index[s.name]; !ok || f.sections[j].header == "default" || s.header != "default" {
-				index[s.name] = i
+			if j, ok := index[s.Name]; !ok || sections[j].Header == "default" || s.Header != "default" {
+				index[s.Name] = i
 			}
 		}
 		keys.reset()
@@ -496,19 +397,55 @@ func (f *file) checkAll() error {
 			return err
 		}
 		for {
-			kind := lx.next()
-			if kind == 0 || kind == tokSection {
+			kind := lx.Next()
+			if kind == 0 || kind == awsini.SectionLine {
 				break
 			}
-			tok := &lx.tok
-			if kind == tokOption && keys.add(tok.name) {
-				return &SyntaxError{File: f.display, Line: tok.line,
-					Msg: fmt.Sprintf("%s is set twice in [%s]; remove one", lowerASCII(tok.name), s.header)}
+			tok := lx.Token()
+			if kind == awsini.OptionLine && keys.add(tok.Name) {
+				return &SyntaxError{File: f.display, Line: tok.Line,
+					Msg: fmt.Sprintf("%s is set twice in [%s]; remove one", lowerASCII(tok.Name), s.Header)}
 			}
 		}
 	}
 	f.index = index
 	return nil
+}
+
+// equalFoldKey compares two option keys without regard to ASCII case.
+func equalFoldKey(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII returns an option key in lower case, as keys are compared.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			buf := []byte(s)
+			for j := i; j < len(buf); j++ {
+				if c := buf[j]; 'A' <= c && c <= 'Z' {
+					buf[j] = c + 'a' - 'A'
+				}
+			}
+			return string(buf)
+		}
+	}
+	return s
 }
 
 // configProfileName is the profile a config-file section header names, as

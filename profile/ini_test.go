@@ -6,8 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -59,8 +57,8 @@ var dialectCases = []struct {
 // readDialect reads key of profile the way Resolve does.
 func readDialect(t *testing.T, config, profile, key string) (value string, errLine int) {
 	t.Helper()
-	f := &file{display: "config"}
-	err := f.parse([]byte(config), true)
+	f := newFile("config", "config", true)
+	err := f.ix.Parse([]byte(config))
 	var i int
 	if err == nil {
 		i, err = f.lookup(profile)
@@ -164,74 +162,6 @@ func TestShellSplit(t *testing.T) {
 	} {
 		if got := configProfileName(header); got != want {
 			t.Errorf("configProfileName(%q) = %q, want %q", header, got, want)
-		}
-	}
-}
-
-// checkScan checks that the fast paths of parse, scanner.lines and
-// scanner.masked, accept exactly what the lexer accepts and index the same
-// sections.
-func checkScan(t *testing.T, data string, config bool) {
-	t.Helper()
-	slow := &file{display: "f", isConfig: config, data: data}
-	err := slow.lex()
-	for _, masked := range []bool{false, true} {
-		fast := &file{display: "f", isConfig: config, data: data}
-		sc := scanner{f: fast}
-		ok := false
-		if masked {
-			ok = sc.masked(data, 0)
-		} else {
-			ok = sc.lines(data, 0)
-		}
-		if ok != (err == nil) {
-			t.Fatalf("masked %v, config %v, %q: scan says %v, lexer says %v", masked, config, data, ok, err)
-		}
-		if !ok {
-			continue
-		}
-		same := func(a, b any, n int) bool { return n == 0 || reflect.DeepEqual(a, b) }
-		if len(fast.sections) != len(slow.sections) || !same(fast.sections, slow.sections, len(fast.sections)) ||
-			len(fast.defaults) != len(slow.defaults) || !same(fast.defaults, slow.defaults, len(fast.defaults)) {
-			t.Fatalf("masked %v, config %v, %q: scan indexes %+v %v, lexer %+v %v", masked, config, data, fast.sections, fast.defaults, slow.sections, slow.defaults)
-		}
-	}
-}
-
-// TestScanMatchesLexer runs checkScan on the dialect cases, the fuzz corpus,
-// and every line of those with each of a few awkward bytes put in it.
-func TestScanMatchesLexer(t *testing.T) {
-	inputs := []string{"", "\n", " ", "[", "[]", "[a]", "[a", "a=b", "[a]\n=b", "[a]\n:b", "[a]\nb", "[a]\n b", "[a]\nb=c\n d", "[a]\nb=c\n [d", "[a]\n[b\n", "[a]\n[b=c\n",
-		"[a]\n[b]c=d]\n", "[a]\n\t\r\n", "[a]\nk\n=v", "[a]\r\nk:\r\n", "\v[a]\f\n", "[a]]\n[]]\n", "[a]\nb=c\n  d\n  [e\n f=\n"}
-	for _, c := range dialectCases {
-		inputs = append(inputs, c.config)
-	}
-	dir := filepath.Join("testdata", "fuzz", "FuzzResolve")
-	seeds, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(filepath.Join(dir, s.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(l, "string("); ok {
-				if u, err := strconv.Unquote(strings.TrimSuffix(v, ")")); err == nil {
-					inputs = append(inputs, u)
-				}
-			}
-		}
-	}
-	for _, in := range inputs {
-		for _, config := range []bool{true, false} {
-			checkScan(t, in, config)
-			for _, b := range []string{"\n", "[", "]", "=", ":", " ", "#", "\t"} {
-				for i := 0; i <= len(in) && i < 200; i++ {
-					checkScan(t, in[:i]+b+in[i:], config)
-				}
-			}
 		}
 	}
 }

@@ -15,8 +15,8 @@
 //  3. aws-mfa's environment (MFA_DEVICE, MFA_ASSUME_ROLE, MFA_STS_DURATION)
 //     and flags, which override both.
 //
-// The files are read with a scanner for the AWS CLI's own INI dialect (see
-// ini.go); a file the CLI would refuse is refused with its file and line.
+// The files are read in the AWS CLI's own INI dialect (internal/awsini); a
+// file the CLI would refuse is refused with its file and line.
 //
 // Region: the profile's region, else the region of [default] in the config
 // file, else none. AWS_REGION and AWS_DEFAULT_REGION are not read: after one
@@ -52,7 +52,7 @@ type Resolver struct {
 	LoginName string
 	Files     Files // explicit paths; empty fields mean the defaults
 
-	chunk int // the buffer Resolve streams a large file through: 0 means chunkSize; tests make it small, or -1 to read files whole
+	chunk int // the buffer Resolve streams a large file through: 0 means awsini.ChunkSize; tests make it small, or -1 to read files whole
 }
 
 // Options are the command-line flags. Zero values mean "not given".

@@ -312,12 +312,12 @@ func (rs *resolution) names() ([]Summary, error) {
 	if err := rs.cred.checkAll(); err != nil {
 		return nil, err
 	}
-	cand := make(map[string]bool, len(rs.cfg.sections)+len(rs.cred.sections))
+	cand := make(map[string]bool, len(rs.cfg.ix.Sections)+len(rs.cred.ix.Sections))
 	// A long-term section stands for its base name; so does its config
 	// twin, which `aws configure --profile NAME-long-term` writes.
 	for _, f := range []*file{rs.cfg, rs.cred} {
-		for _, s := range f.sections {
-			n := s.name
+		for _, s := range f.ix.Sections {
+			n := s.Name
 			if n == "" {
 				continue
 			}
@@ -369,9 +369,9 @@ func (rs *resolution) unknown(name string) error {
 	}
 	// A common slip: [dev] in the config file, where profiles are written
 	// [profile dev] (the AWS CLI ignores [dev] there too).
-	for _, s := range rs.cfg.sections {
-		if s.header == name && s.name == "" {
-			e.Misplaced = fmt.Sprintf("%s:%d", rs.shown.Config, s.line)
+	for _, s := range rs.cfg.ix.Sections {
+		if s.Header == name && s.Name == "" {
+			e.Misplaced = fmt.Sprintf("%s:%d", rs.shown.Config, s.Line)
 			break
 		}
 	}

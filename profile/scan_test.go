@@ -2,12 +2,12 @@ package profile
 
 import (
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
 // TestStreamedLargeFile resolves from a config file larger than the buffer
@@ -20,10 +20,10 @@ func TestStreamedLargeFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := string(orig)
-	if len(base) < 4*chunkSize {
+	if len(base) < 4*awsini.ChunkSize {
 		t.Fatalf("the config is only %d bytes", len(base))
 	}
-	long := strings.Repeat("x", 3*chunkSize)
+	long := strings.Repeat("x", 3*awsini.ChunkSize)
 	tests := []struct {
 		name, config, profile string
 		errPart               string // "" for a plan
@@ -31,7 +31,7 @@ func TestStreamedLargeFile(t *testing.T) {
 		{"plain", base, "team01500", ""},
 		{"first", base, "team00000", ""},
 		{"last", base, "team02999", ""},
-		{"byte-order mark", bom + base, "team02999", ""},
+		{"byte-order mark", awsini.BOM + base, "team02999", ""},
 		{"no final newline", strings.TrimSuffix(base, "\n"), "team02999", ""},
 		{"header last", base + "[profile tail]", "team02999", ""},
 		{"line longer than the buffer", strings.Replace(base, "[profile team01500]\n", "[profile team01500]\nnote = "+long+"\n", 1), "team01500", ""},
@@ -39,19 +39,17 @@ func TestStreamedLargeFile(t *testing.T) {
 		{"CRLF", strings.ReplaceAll(base, "\n", "\r\n"), "team02000", ""},
 		{"bad last line", base + "oops\n", "team01500", "config:"},
 		{"bad line in the middle", strings.Replace(base, "[profile team01700]\n", "[profile team01700]\noops\n", 1), "team01500", "config:"},
-		{"bad line at a buffer's end", base[:chunkSize-3] + "\nfoo\n" + base[chunkSize-3:], "team01500", "config:"},
+		{"bad line at a buffer's end", base[:awsini.ChunkSize-3] + "\nfoo\n" + base[awsini.ChunkSize-3:], "team01500", "config:"},
 		{"key set twice", strings.Replace(base, "[profile team01500]\n", "[profile team01500]\nregion = a\n", 1), "team01500", "region is set twice"},
 		{"section twice", base + "[profile team01500]\nregion = b\n", "team01500", "appears again"},
 		{"unknown profile", base, "team9", "no profile named"},
 		{"DEFAULT", base + "[DEFAULT]\nexternal_id = abcdef\n", "team01500", ""},
 	}
-	defer func() { useMasked = haveClassify }()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if err := os.WriteFile(cfgPath, []byte(tt.config), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			useMasked = haveClassify
 			p, err := r.Resolve(Options{Profile: tt.profile})
 			if tt.errPart == "" && err != nil || tt.errPart != "" && (err == nil || !strings.Contains(err.Error(), tt.errPart)) {
 				t.Fatalf("Resolve = %v, %v; want an error with %q", p, err, tt.errPart)
@@ -60,17 +58,13 @@ func TestStreamedLargeFile(t *testing.T) {
 			if errors.As(err, &se) && se.Line == 0 {
 				t.Errorf("no line in %v", err)
 			}
-			// Read whole, streamed through a small buffer, and scanned
-			// line by line as where classify has no assembly.
-			for _, masked := range []bool{haveClassify, false} {
-				useMasked = masked
-				for _, chunk := range []int{-1, 0, 1000} {
-					r2 := *r
-					r2.chunk = chunk
-					p2, err2 := r2.Resolve(Options{Profile: tt.profile})
-					if !sameResult(p, err, p2, err2) {
-						t.Fatalf("masked %v, chunk %d: Resolve = %+v, %v; streamed %+v, %v", masked, chunk, p2, err2, p, err)
-					}
+			// Read whole, and streamed through buffers of two sizes.
+			for _, chunk := range []int{-1, 0, 1000} {
+				r2 := *r
+				r2.chunk = chunk
+				p2, err2 := r2.Resolve(Options{Profile: tt.profile})
+				if !sameResult(p, err, p2, err2) {
+					t.Fatalf("chunk %d: Resolve = %+v, %v; streamed %+v, %v", chunk, p2, err2, p, err)
 				}
 			}
 		})
@@ -90,7 +84,7 @@ func TestStreamedChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.close()
-	if f.src == nil {
+	if !f.ix.Streamed() {
 		t.Fatal("not streamed")
 	}
 	i, err := f.lookup("team01500")
@@ -105,60 +99,6 @@ func TestStreamedChanged(t *testing.T) {
 	}
 	if p, err := f.props(i); err == nil || !strings.Contains(err.Error(), "changed while awsmfa was reading it") {
 		t.Fatalf("props = %v, %v", p, err)
-	}
-}
-
-// TestClassify checks classify and its assembly (on amd64) against
-// classifyGo, in calls of one to five blocks carrying their state.
-func TestClassify(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(1, 2))
-	alphabet := []byte("\n\n\n=:[]#; \t\r\v\fabc\x00\x80\xff\x1f!")
-	for range 3000 {
-		blocks := 1 + rnd.IntN(5)
-		b := make([]byte, blocks*64)
-		for i := range b {
-			if rnd.IntN(4) == 0 {
-				b[i] = byte(rnd.IntN(256))
-			} else {
-				b[i] = alphabet[rnd.IntN(len(alphabet))]
-			}
-		}
-		start := blockState{nl: uint64(rnd.IntN(2)), run: uint64(rnd.IntN(2))}
-		want := make([]blockMasks, blocks)
-		wantSt := start
-		classifyGo(&b[0], blocks, &want[0], &wantSt)
-		for _, f := range classifiers {
-			got := make([]blockMasks, blocks)
-			st := start
-			f.fn(&b[0], blocks, &got[0], &st)
-			if !reflect.DeepEqual(got, want) || st != wantSt {
-				t.Fatalf("%s(%q, %+v) = %x %+v, want %x %+v", f.name, b, start, got, st, want, wantSt)
-			}
-		}
-	}
-}
-
-// TestMaskedLong runs checkScan on inputs longer than one block and one
-// batch of masked, with lines of every length, so that lines, headers and
-// runs without a delimiter cross the blocks' edges.
-func TestMaskedLong(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(3, 4))
-	pieces := []string{"[profile a%d]\n", "key%d = value\n", "k%d=v\n", "\n", "  cont%d\n", "# c%d\n", "x%d\n", "[s%d]\r\n", "ab: c%d\r\n", "  nested%d = 1\n", strings.Repeat("v", 70) + "%d = 1\n", "k%d = " + strings.Repeat("w", 130) + "\n", "1k%d = v\n", "-x%d: 1\n", "\"q%d\" = 1\n", "=%d\n", ";c%d\n", "[%d\n", "\tk%d = 2\n", "\r\n", "é%d = 3\n", "[profile  \"a b%d\"]\n"}
-	for iter := range 300 {
-		var b strings.Builder
-		b.WriteString("[first]\n")
-		for b.Len() < 200+rnd.IntN(9000) {
-			p := pieces[rnd.IntN(len(pieces))]
-			if p == "x%d\n" && rnd.IntN(20) != 0 {
-				continue // a bad line, now and then
-			}
-			fmt.Fprintf(&b, p, rnd.IntN(1000))
-		}
-		s := b.String()
-		if iter%2 == 1 {
-			s = strings.TrimSuffix(s, "\n")
-		}
-		checkScan(t, s, iter%3 == 0)
 	}
 }
 

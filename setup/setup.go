@@ -5,7 +5,7 @@
 // Run takes what the command line and the environment give, asks for the
 // rest on a Terminal (the secret without echo), checks every answer before
 // anything is written, finds the MFA device with iam:ListMFADevices signed
-// with the new keys, and writes the section through iniedit, keeping every
+// with the new keys, and writes the section through awsini, keeping every
 // other byte of the file. Its errors say what to do, in one or two lines,
 // and never hold the secret.
 package setup
@@ -16,7 +16,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -142,9 +142,9 @@ func Run(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	opt := iniedit.Options{Display: display}
+	opt := awsini.Options{Display: display}
 	// Refuse early, before asking for secrets; checked again under the lock.
-	f, err := iniedit.Read(path, opt)
+	f, err := awsini.Read(path, opt)
 	if err != nil {
 		return Result{}, err
 	}
@@ -225,30 +225,30 @@ func Run(ctx context.Context, in Input) (Result, error) {
 
 // write writes the section under the file's lock, refusing again if it
 // appeared meanwhile.
-func write(ctx context.Context, path string, opt iniedit.Options, ans answers, store func(ctx context.Context, keyID, secret string) (string, error)) error {
-	return iniedit.Update(ctx, path, opt, func(f *iniedit.File) error {
+func write(ctx context.Context, path string, opt awsini.Options, ans answers, store func(ctx context.Context, keyID, secret string) (string, error)) error {
+	return awsini.Update(ctx, path, opt, func(f *awsini.File) error {
 		if err := exists(f, ans, opt.Display); err != nil {
 			return err
 		}
 		// The secret goes into the file, or into the keyring with the
 		// file saying which backend holds it; never both.
-		secret := iniedit.KV{Key: "aws_secret_access_key", Value: ans.secret}
+		secret := awsini.KV{Key: "aws_secret_access_key", Value: ans.secret}
 		drop := profile.KeyringKey
 		if store != nil {
 			backend, err := store(ctx, ans.keyID, ans.secret)
 			if err != nil {
 				return err
 			}
-			secret = iniedit.KV{Key: profile.KeyringKey, Value: backend}
+			secret = awsini.KV{Key: profile.KeyringKey, Value: backend}
 			drop = "aws_secret_access_key"
 		}
-		set := []iniedit.KV{
+		set := []awsini.KV{
 			{Key: "aws_access_key_id", Value: ans.keyID},
 			secret,
 			{Key: "aws_mfa_device", Value: ans.device},
 		}
 		if ans.role != "" {
-			set = append(set, iniedit.KV{Key: "assume_role", Value: ans.role})
+			set = append(set, awsini.KV{Key: "assume_role", Value: ans.role})
 		}
 		if err := f.Unset(ans.section, drop); err != nil {
 			return err
@@ -272,7 +272,7 @@ func sectionName(name, suffix string) string {
 }
 
 // exists refuses to replace a section unless forced.
-func exists(f *iniedit.File, ans answers, display string) error {
+func exists(f *awsini.File, ans answers, display string) error {
 	if f.Has(ans.section) && !ans.force {
 		return fmt.Errorf("[%s] already exists in %s (line %d)\npass --force to replace its keys, or choose another profile name",
 			ans.section, display, f.Line(ans.section))

@@ -3,7 +3,7 @@ package shortterm
 import (
 	"fmt"
 
-	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
 // firstKeys are the settings the AWS CLI, boto3, the Go and JavaScript SDKs
@@ -18,7 +18,7 @@ var firstKeys = [...]string{"role_arn", "sso_session", "sso_start_url"}
 // or in the credentials file cred, holds a setting they use first (see
 // firstKeys). The error names the ways that work. display and
 // configDisplay name the files in messages.
-func Shadowed(cred *iniedit.File, display, configPath, configDisplay, profile, section string) error {
+func Shadowed(cred *awsini.File, display, configPath, configDisplay, profile, section string) error {
 	where, key := "", ""
 	for _, k := range firstKeys {
 		if _, ok := cred.Get(section, k); ok {
@@ -27,7 +27,7 @@ func Shadowed(cred *iniedit.File, display, configPath, configDisplay, profile, s
 		}
 	}
 	if where == "" && configPath != "" {
-		cfg, err := iniedit.Read(configPath, iniedit.Options{Display: configDisplay})
+		cfg, err := awsini.Read(configPath, awsini.Options{Display: configDisplay})
 		if err != nil {
 			return err
 		}

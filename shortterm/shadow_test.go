@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/internal/awsini"
 )
 
 func TestShadowed(t *testing.T) {
@@ -41,7 +41,7 @@ func TestShadowed(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			cred, err := iniedit.Parse("credentials", []byte(tt.creds))
+			cred, err := awsini.Parse("credentials", []byte(tt.creds))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@
 // lacks one of the keys aws-mfa writes, is for another role, or has
 // expired; awsmfa adds its refresh margin. A section that holds long-term
 // keys is never written over. Every other section and comment of the file
-// stays as it was (the file is edited through iniedit).
+// stays as it was (the file is edited through awsini).
 package shortterm
 
 import (
@@ -20,8 +20,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/internal/creds"
-	"github.com/awsmfa/awsmfa/internal/iniedit"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -69,8 +69,8 @@ type Result struct {
 // file's lock, since the file may have changed meanwhile.
 func Write(ctx context.Context, in Input) (Result, error) {
 	p := in.Plan
-	opt := iniedit.Options{Display: in.Display}
-	f, err := iniedit.Read(in.Path, opt)
+	opt := awsini.Options{Display: in.Display}
+	f, err := awsini.Read(in.Path, opt)
 	if err != nil {
 		return Result{}, err
 	}
@@ -95,7 +95,7 @@ func Write(ctx context.Context, in Input) (Result, error) {
 		return Result{}, err
 	}
 	set, unset := Section(p, c)
-	err = iniedit.Update(ctx, in.Path, opt, func(f *iniedit.File) error {
+	err = awsini.Update(ctx, in.Path, opt, func(f *awsini.File) error {
 		// Checked again under the lock: the file may have changed.
 		if err := Check(f, p, in.Display); err != nil {
 			return err
@@ -118,7 +118,7 @@ func Write(ctx context.Context, in Input) (Result, error) {
 //
 // The profile package leaves Plan.ShortTerm empty when the section would be
 // the one the keys come from.
-func Check(f *iniedit.File, p *profile.Plan, display string) error {
+func Check(f *awsini.File, p *profile.Plan, display string) error {
 	section := p.ShortTerm
 	if section == "" {
 		section = p.KeysFrom
@@ -136,7 +136,7 @@ func Check(f *iniedit.File, p *profile.Plan, display string) error {
 // does not), and its expiry when it has a readable one. The rules are
 // aws-mfa's: a missing section or key, another role, or an expiry reached;
 // plus awsmfa's refresh margin.
-func Due(f *iniedit.File, p *profile.Plan, now time.Time, margin time.Duration) (exp time.Time, reason string) {
+func Due(f *awsini.File, p *profile.Plan, now time.Time, margin time.Duration) (exp time.Time, reason string) {
 	if !f.Has(p.ShortTerm) {
 		return time.Time{}, "no such section"
 	}
@@ -163,24 +163,24 @@ func Due(f *iniedit.File, p *profile.Plan, now time.Time, margin time.Duration) 
 
 // Section is what aws-mfa writes for a session: the keys to set, in its
 // order, and the keys to remove.
-func Section(p *profile.Plan, c creds.Credentials) (set []iniedit.KV, unset []string) {
+func Section(p *profile.Plan, c creds.Credentials) (set []awsini.KV, unset []string) {
 	role := p.TargetRole() != ""
 	assumed := "False"
 	if role {
 		assumed = "True"
 	}
-	set = append(set, iniedit.KV{Key: "assumed_role", Value: assumed})
+	set = append(set, awsini.KV{Key: "assumed_role", Value: assumed})
 	if role {
-		set = append(set, iniedit.KV{Key: "assumed_role_arn", Value: p.TargetRole()})
+		set = append(set, awsini.KV{Key: "assumed_role_arn", Value: p.TargetRole()})
 	} else {
 		unset = append(unset, "assumed_role_arn")
 	}
 	set = append(set,
-		iniedit.KV{Key: "aws_access_key_id", Value: c.AccessKeyID},
-		iniedit.KV{Key: "aws_secret_access_key", Value: c.SecretAccessKey},
-		iniedit.KV{Key: "aws_session_token", Value: c.SessionToken},
-		iniedit.KV{Key: "aws_security_token", Value: c.SessionToken},
-		iniedit.KV{Key: "expiration", Value: c.Expiration.UTC().Format(Layout)},
+		awsini.KV{Key: "aws_access_key_id", Value: c.AccessKeyID},
+		awsini.KV{Key: "aws_secret_access_key", Value: c.SecretAccessKey},
+		awsini.KV{Key: "aws_session_token", Value: c.SessionToken},
+		awsini.KV{Key: "aws_security_token", Value: c.SessionToken},
+		awsini.KV{Key: "expiration", Value: c.Expiration.UTC().Format(Layout)},
 	)
 	return set, unset
 }

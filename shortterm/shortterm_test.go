@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/internal/creds"
-	"github.com/awsmfa/awsmfa/internal/iniedit"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -26,9 +26,9 @@ func plan(roleARN string) *profile.Plan {
 	return &profile.Plan{Name: "x", KeysFrom: "x-long-term", ShortTerm: "x", RoleARN: roleARN}
 }
 
-func parse(t *testing.T, s string) *iniedit.File {
+func parse(t *testing.T, s string) *awsini.File {
 	t.Helper()
-	f, err := iniedit.Parse("creds", []byte(s))
+	f, err := awsini.Parse("creds", []byte(s))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestCheck(t *testing.T) {
 func TestSection(t *testing.T) {
 	c := creds.Credentials{AccessKeyID: "ASIANEW", SecretAccessKey: "sec", SessionToken: "tok",
 		Expiration: time.Date(2026, 11, 25, 23, 0, 0, 0, time.FixedZone("CET", 3600))}
-	tail := []iniedit.KV{
+	tail := []awsini.KV{
 		{Key: "aws_access_key_id", Value: "ASIANEW"},
 		{Key: "aws_secret_access_key", Value: "sec"},
 		{Key: "aws_session_token", Value: "tok"},
@@ -115,11 +115,11 @@ func TestSection(t *testing.T) {
 	tests := []struct {
 		name  string
 		role  string
-		set   []iniedit.KV
+		set   []awsini.KV
 		unset []string
 	}{
-		{"session token", "", append([]iniedit.KV{{Key: "assumed_role", Value: "False"}}, tail...), []string{"assumed_role_arn"}},
-		{"role", role, append([]iniedit.KV{{Key: "assumed_role", Value: "True"}, {Key: "assumed_role_arn", Value: role}}, tail...), nil},
+		{"session token", "", append([]awsini.KV{{Key: "assumed_role", Value: "False"}}, tail...), []string{"assumed_role_arn"}},
+		{"role", role, append([]awsini.KV{{Key: "assumed_role", Value: "True"}, {Key: "assumed_role_arn", Value: role}}, tail...), nil},
 	}
 	for _, tc := range tests {
 		set, unset := Section(plan(tc.role), c)

@@ -3,8 +3,8 @@ package shortterm
 import (
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/internal/creds"
-	"github.com/awsmfa/awsmfa/internal/iniedit"
 	"github.com/awsmfa/awsmfa/profile"
 )
 
@@ -43,7 +43,7 @@ func Lookup(path, display string, p *profile.Plan, now time.Time, margin time.Du
 		out.Reason = "no such section"
 		return out
 	}
-	f, err := iniedit.Read(path, iniedit.Options{Display: display})
+	f, err := awsini.Read(path, awsini.Options{Display: display})
 	if err != nil {
 		out.Reason = "unreadable: " + err.Error()
 		return out

@@ -255,7 +255,7 @@ func TestSetupNoKeysNoTerminal(t *testing.T) {
 // TestWriteReadOnlyDisk: when the credentials file cannot be replaced (its
 // directory is a read-only mount: permission bits do not stop root), write
 // fails with a clear message and the old file is intact. Mounting needs
-// root; the same failure is driven without root in iniedit's tests.
+// root; the same failure is driven without root in awsini's tests.
 func TestWriteReadOnlyDisk(t *testing.T) {
 	const creds = "# keep\n[x-long-term]\naws_access_key_id = " + stsemu.DemoAccessKeyID +
 		"\naws_secret_access_key = " + stsemu.DemoSecretAccessKey +

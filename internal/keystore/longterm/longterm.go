@@ -13,7 +13,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/awsmfa/awsmfa/internal/iniedit"
+	"github.com/awsmfa/awsmfa/internal/awsini"
 	"github.com/awsmfa/awsmfa/internal/keystore"
 	"github.com/awsmfa/awsmfa/profile"
 )
@@ -47,7 +47,7 @@ type Moved struct {
 func Import(ctx context.Context, c *keystore.Client, s Section, backend string) (Moved, error) {
 	var used string
 	before, err := edit(ctx, s, "import", func(keyState) error { return nil },
-		func(f *iniedit.File, before, now keyState) (err error) {
+		func(f *awsini.File, before, now keyState) (err error) {
 			if now.keyID != before.keyID || now.secret != before.secret {
 				return fmt.Errorf("[%s] in %s changed while awsmfa read it; run the command again", s.Name, s.Display)
 			}
@@ -57,7 +57,7 @@ func Import(ctx context.Context, c *keystore.Client, s Section, backend string) 
 			if err := f.Unset(s.Name, "aws_secret_access_key"); err != nil {
 				return err
 			}
-			return f.Set(s.Name, iniedit.KV{Key: profile.KeyringKey, Value: used})
+			return f.Set(s.Name, awsini.KV{Key: profile.KeyringKey, Value: used})
 		})
 	return Moved{KeyID: before.keyID, Backend: used}, err
 }
@@ -74,7 +74,7 @@ func Remove(ctx context.Context, c *keystore.Client, s Section, getenv func(stri
 			return fmt.Errorf("[%s] in %s: %v", s.Name, s.Display, err)
 		}
 		return nil
-	}, func(f *iniedit.File, _, now keyState) (err error) {
+	}, func(f *awsini.File, _, now keyState) (err error) {
 		if used, err = c.Remove(ctx, backend, now.keyID); err != nil {
 			if keystore.IsNotFound(err) {
 				return fmt.Errorf("%v has no secret access key for %s of [%s]; nothing was changed (to drop the setting anyway, delete the %s line of [%s] in %s)",
@@ -122,7 +122,7 @@ type keyState struct {
 	hasSection, hasKeyID   bool
 }
 
-func readKeyState(f *iniedit.File, section string) keyState {
+func readKeyState(f *awsini.File, section string) keyState {
 	s := keyState{hasSection: f.Has(section)}
 	s.keyID, s.hasKeyID = f.Get(section, "aws_access_key_id")
 	s.secret, s.hasSecret = f.Get(section, "aws_secret_access_key")
@@ -153,11 +153,11 @@ func (k keyState) check(s Section, op string) error {
 // then calls prepare (which may refuse before the file is locked), then,
 // under the file's lock, reads and checks s again and calls apply to change
 // the keyring and the file. It returns the section as first read.
-func edit(ctx context.Context, s Section, op string, prepare func(before keyState) error, apply func(f *iniedit.File, before, now keyState) error) (keyState, error) {
-	opt := iniedit.Options{Display: s.Display}
+func edit(ctx context.Context, s Section, op string, prepare func(before keyState) error, apply func(f *awsini.File, before, now keyState) error) (keyState, error) {
+	opt := awsini.Options{Display: s.Display}
 	// Checked before the keyring is asked anything, and again under the
 	// file's lock.
-	f, err := iniedit.Read(s.Path, opt)
+	f, err := awsini.Read(s.Path, opt)
 	if err != nil {
 		return keyState{}, err
 	}
@@ -168,7 +168,7 @@ func edit(ctx context.Context, s Section, op string, prepare func(before keyStat
 	if err := prepare(before); err != nil {
 		return keyState{}, err
 	}
-	err = iniedit.Update(ctx, s.Path, opt, func(f *iniedit.File) error {
+	err = awsini.Update(ctx, s.Path, opt, func(f *awsini.File) error {
 		now := readKeyState(f, s.Name)
 		if err := now.check(s, op); err != nil {
 			return err
