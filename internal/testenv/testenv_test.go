@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -83,5 +84,22 @@ func TestSkip(t *testing.T) {
 				t.Errorf("Skip: skipped=%v failed=%v, want skipped=%v", f.skipped, f.failed, tt.wantSkipped)
 			}
 		})
+	}
+}
+
+// TestBuilds: a command is built once, runs, and is gone after Remove.
+func TestBuilds(t *testing.T) {
+	var b Builds
+	bin := b.Command(t, "stsemu")
+	if again := b.Command(t, "stsemu"); again != bin {
+		t.Errorf("a second Command = %q, want the first build %q", again, bin)
+	}
+	fi, err := os.Stat(bin)
+	if err != nil || fi.Mode()&0o100 == 0 {
+		t.Fatalf("the built command %s: %v, mode %v", bin, err, fi.Mode())
+	}
+	b.Remove()
+	if _, err := os.Stat(bin); !os.IsNotExist(err) {
+		t.Errorf("after Remove, %s: %v, want it gone", bin, err)
 	}
 }
