@@ -11,12 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 	"github.com/awsmfa/awsmfa/session"
 )
 
@@ -25,55 +25,16 @@ import (
 // records its pid and sleeps.
 const helperEnv = "AWSMFA_RELIABILITY_HELPER"
 
-// awsmfaEnv names the built awsmfa binary for the tests (set by TestMain
-// in this process's environment only, never in the children's).
-const awsmfaEnv = "AWSMFA_RELIABILITY_BINARY"
+// builds holds the awsmfa binary under test, built once for the run.
+var builds testenv.Builds
 
-// TestMain builds ./cmd/awsmfa once for the whole run, or, when a profile's
-// mfa_process runs this binary, acts as that code source.
+// TestMain runs the tests, or, when a profile's mfa_process runs this
+// binary, acts as that code source.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(helper(mode))
 	}
-	dir, err := os.MkdirTemp("", "awsmfa-reliability-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reliability:", err)
-		os.Exit(1)
-	}
-	bin := filepath.Join(dir, "awsmfa")
-	if err := build(bin); err != nil {
-		os.RemoveAll(dir)
-		fmt.Fprintln(os.Stderr, "reliability: cannot build awsmfa:", err)
-		os.Exit(1)
-	}
-	os.Setenv(awsmfaEnv, bin)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// build compiles the awsmfa command into bin as a release is built, plus
-// -race when this test binary has it, so races in the real processes
-// fail the tests too.
-func build(bin string) error {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	args := []string{"build", "-o", bin, "-tags", "urfave_cli_no_docs"}
-	env := os.Environ()
-	if raceEnabled {
-		args = append(args, "-race")
-	} else {
-		env = append(env, "CGO_ENABLED=0")
-	}
-	cmd := exec.Command(goBin, append(args, "github.com/awsmfa/awsmfa/cmd/awsmfa")...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v\n%s", err, out)
-	}
-	return nil
+	os.Exit(builds.RemoveAfter(m).Run())
 }
 
 // helper is the mfa_process side of the tests. In mode "code" it asks the
@@ -200,7 +161,7 @@ type result struct {
 // command returns an awsmfa process in the world, with extra environment
 // variables (which win over the world's).
 func (w *world) command(ctx context.Context, extra []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, os.Getenv(awsmfaEnv), args...)
+	cmd := exec.CommandContext(ctx, builds.Command(w.t, "awsmfa"), args...)
 	cmd.Env = append(append([]string(nil), w.env...), extra...)
 	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
@@ -446,17 +407,4 @@ func sameFiles(t *testing.T, w *world, before map[string][]byte) {
 	if left := w.tempFiles(); len(left) > 0 {
 		t.Errorf("files left behind in the cache: %v", left)
 	}
-}
-
-// needRoot skips t unless it runs as root; with AWSMFA_REQUIRE_ALL=1 (CI,
-// which runs as root) it fails instead, so the check is never lost.
-func needRoot(t *testing.T, why string) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("AWSMFA_REQUIRE_ALL") == "1" {
-		t.Fatalf("this test must run as root to %s; AWSMFA_REQUIRE_ALL=1 forbids skipping it", why)
-	}
-	t.Skipf("skipping: this test must run as root to %s (AWSMFA_REQUIRE_ALL=1 makes this a failure)", why)
 }

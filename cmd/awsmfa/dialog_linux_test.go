@@ -98,7 +98,7 @@ type dialogRun struct {
 // world's environment.
 func startNoTTY(t *testing.T, w *world, dir string, env map[string]string, args ...string) *dialogRun {
 	t.Helper()
-	cmd := exec.Command(awsmfaBinary(t), args...)
+	cmd := exec.Command(builds.Command(t, "awsmfa"), args...)
 	for k, v := range w.env {
 		if _, ok := env[k]; !ok {
 			cmd.Env = append(cmd.Env, k+"="+v)

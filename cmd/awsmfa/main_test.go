@@ -14,13 +14,18 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
+
+// builds holds the commands the tests run as processes of their own:
+// awsmfa (for a terminal or a dialog) and awsmfa-keyring.
+var builds testenv.Builds
 
 // TestMain lets testscript run this test binary as the programs a script
 // calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
 // prints the demo device's current code and records each call).
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(builds.RemoveAfter(m), map[string]func(){
 		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
 		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },

@@ -267,20 +267,7 @@ func TestWriteReadOnlyDisk(t *testing.T) {
 	if err := os.WriteFile(p.credentials()+".lock", nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount(dir, dir, "", syscall.MS_BIND, ""); err != nil {
-		if errors.Is(err, syscall.EPERM) {
-			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount: %v", err)
-		}
-	})
-	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatal(err)
-	}
+	testenv.ReadOnly(t, dir)
 	p.emu.Advance(30 * time.Second)
 	code, err := p.emu.CurrentCode(stsemu.DemoSerial, 0)
 	if err != nil {

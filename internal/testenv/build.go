@@ -22,15 +22,28 @@ const modulePath = "github.com/awsmfa/awsmfa"
 //
 //	var builds testenv.Builds
 //
-//	func TestMain(m *testing.M) {
-//		code := m.Run()
-//		builds.Remove()
-//		os.Exit(code)
-//	}
+//	func TestMain(m *testing.M) { os.Exit(builds.RemoveAfter(m).Run()) }
 type Builds struct {
 	mu   sync.Mutex
 	dir  string
 	done map[string]error // command name -> the result of its build
+}
+
+// Tests is what a TestMain runs: *testing.M.
+type Tests interface{ Run() int }
+
+// RemoveAfter returns m with a Run that removes the builds once m's tests
+// have run, for a TestMain that hands m on (to testscript.Main, say).
+func (b *Builds) RemoveAfter(m Tests) Tests { return removeAfter{m, b} }
+
+type removeAfter struct {
+	m Tests
+	b *Builds
+}
+
+func (r removeAfter) Run() int {
+	defer r.b.Remove()
+	return r.m.Run()
 }
 
 // Command returns the path of cmd/name built for this test binary, building
@@ -38,6 +51,16 @@ type Builds struct {
 // that asks for the same command.
 func (b *Builds) Command(t testing.TB, name string) string {
 	t.Helper()
+	bin, err := b.Build(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// Build is Command for callers without a testing.TB (a testscript
+// command): it returns the build's error instead of failing a test.
+func (b *Builds) Build(name string) (string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.done == nil {
@@ -46,7 +69,7 @@ func (b *Builds) Command(t testing.TB, name string) string {
 	if b.dir == "" {
 		dir, err := os.MkdirTemp("", "awsmfa-test-bin-")
 		if err != nil {
-			t.Fatalf("cannot make a directory for the commands under test: %v", err)
+			return "", fmt.Errorf("cannot make a directory for the commands under test: %v", err)
 		}
 		b.dir = dir
 	}
@@ -57,9 +80,9 @@ func (b *Builds) Command(t testing.TB, name string) string {
 		b.done[name] = err
 	}
 	if err != nil {
-		t.Fatalf("cannot build %s for the tests: %v", name, err)
+		return "", fmt.Errorf("cannot build %s for the tests: %v", name, err)
 	}
-	return bin
+	return bin, nil
 }
 
 // Remove deletes what Command built.

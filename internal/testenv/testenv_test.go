@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -87,6 +88,11 @@ func TestSkip(t *testing.T) {
 	}
 }
 
+// ranTests stands for testing.M: its Run returns the exit code.
+type ranTests int
+
+func (r ranTests) Run() int { return int(r) }
+
 // TestBuilds: a command is built once, runs, and is gone after Remove.
 func TestBuilds(t *testing.T) {
 	var b Builds
@@ -98,8 +104,13 @@ func TestBuilds(t *testing.T) {
 	if err != nil || fi.Mode()&0o100 == 0 {
 		t.Fatalf("the built command %s: %v, mode %v", bin, err, fi.Mode())
 	}
-	b.Remove()
+	if code := b.RemoveAfter(ranTests(3)).Run(); code != 3 {
+		t.Errorf("RemoveAfter(m).Run() = %d, want m.Run's 3", code)
+	}
 	if _, err := os.Stat(bin); !os.IsNotExist(err) {
-		t.Errorf("after Remove, %s: %v, want it gone", bin, err)
+		t.Errorf("after the tests ran, %s: %v, want it gone", bin, err)
+	}
+	if _, err := b.Build("no-such-command"); err == nil || !strings.Contains(err.Error(), "cannot build no-such-command") {
+		t.Errorf("Build of a command that does not exist: %v, want an error naming it", err)
 	}
 }

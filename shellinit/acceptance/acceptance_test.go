@@ -36,9 +36,7 @@ func TestMain(m *testing.M) {
 	if !explicit {
 		flag.Set("test.parallel", strconv.Itoa(sleepers))
 	}
-	code := m.Run()
-	builds.Remove()
-	os.Exit(code)
+	os.Exit(builds.RemoveAfter(m).Run())
 }
 
 var shells = []string{"bash", "zsh", "fish"}
