@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 	"github.com/awsmfa/awsmfa/session"
 )
 
@@ -28,12 +28,14 @@ const helperEnv = "AWSMFA_RELIABILITY_HELPER"
 // builds holds the awsmfa binary under test, built once for the run.
 var builds testenv.Builds
 
-// TestMain runs the tests, or, when a profile's mfa_process runs this
-// binary, acts as that code source.
+// TestMain runs the tests, eight at once unless -parallel says (most of
+// one waits for a deadline to pass), or, when a profile's mfa_process runs
+// this binary, acts as that code source.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(helper(mode))
 	}
+	testenv.SetParallel(8)
 	os.Exit(builds.RemoveAfter(m).Run())
 }
 
@@ -104,48 +106,25 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	emu := stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	w := &world{
-		t:        t,
-		dir:      dir,
-		cacheDir: filepath.Join(dir, "cache"),
-		codeLog:  filepath.Join(dir, "codes.log"),
-		emu:      emu,
-		url:      srv.URL,
-	}
-	home := filepath.Join(dir, "home")
-	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
 	config := fmt.Sprintf("[profile dev]\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n\n"+
 		"[profile admin]\nsource_profile = dev\nrole_arn = arn:aws:iam::%[3]s:role/demo-admin\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n",
 		stsemu.DemoSerial, self, stsemu.DemoAccount)
 	credentials := fmt.Sprintf("[dev]\naws_access_key_id = %s\naws_secret_access_key = %s\n", stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
-	for name, text := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	u := sandbox.New(t, stsemu.DemoState(), config, credentials)
+	dir := filepath.Dir(u.Home)
+	w := &world{
+		t:        t,
+		dir:      dir,
+		cacheDir: u.Cache,
+		codeLog:  filepath.Join(dir, "codes.log"),
+		emu:      u.Emu,
+		url:      u.URL,
 	}
-	// A complete, explicit environment: nothing of the caller's AWS_*
-	// settings leaks in, so no request can leave 127.0.0.1.
-	w.env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"USER=tester",
-		"SHELL=/bin/bash",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
-		"XDG_CACHE_HOME=" + w.cacheDir,
-		"AWS_ENDPOINT_URL_STS=" + srv.URL,
-		"AWS_ENDPOINT_URL_IAM=" + srv.URL,
-		"AWS_EC2_METADATA_DISABLED=true",
-		"EMU_URL=" + srv.URL,
-		"CODE_LOG=" + w.codeLog,
-		helperEnv + "=code",
-	}
+	w.env = append(u.Env(),
+		"EMU_URL="+u.URL,
+		"CODE_LOG="+w.codeLog,
+		helperEnv+"=code",
+	)
 	return w
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
 
 // world is one user's files and environment, with an emulator behind STS.
@@ -47,25 +47,14 @@ aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
 
 func newWorld(t *testing.T, config, credentials string) *world {
 	t.Helper()
-	dir := t.TempDir()
-	w := &world{t: t, home: filepath.Join(dir, "home"), cache: filepath.Join(dir, "cache")}
-	if err := os.MkdirAll(filepath.Join(w.home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	u := sandbox.New(t, stsemu.DemoState(), "", "")
+	w := &world{t: t, home: u.Home, cache: u.Cache, emu: u.Emu, env: map[string]string{}}
+	// Both files, even empty ones.
 	w.write(".aws/config", config)
 	w.write(".aws/credentials", credentials)
-	w.emu = stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(w.emu)
-	t.Cleanup(srv.Close)
-	w.env = map[string]string{
-		"HOME":                        w.home,
-		"USER":                        "tester",
-		"SHELL":                       "/bin/bash",
-		"AWS_CONFIG_FILE":             filepath.Join(w.home, ".aws/config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(w.home, ".aws/credentials"),
-		"XDG_CACHE_HOME":              w.cache,
-		"AWS_ENDPOINT_URL_STS":        srv.URL,
-		"PATH":                        os.Getenv("PATH"),
+	for _, kv := range u.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		w.env[k] = v
 	}
 	return w
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
 
 // builds holds the commands the tests run as processes of their own:
@@ -84,25 +85,17 @@ func scriptParams() testscript.Params {
 				}
 				env.Setenv("PATH", dir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			}
-			for k, v := range map[string]string{
-				"HOME":                        home,
-				"USER":                        "tester",
-				"SHELL":                       "/bin/bash",
-				"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
-				"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
-				"XDG_CACHE_HOME":              filepath.Join(env.WorkDir, "cache"),
-				"AWS_ENDPOINT_URL_STS":        srv.URL,
-				"AWS_ENDPOINT_URL_IAM":        srv.URL,
-				"EMU_URL":                     srv.URL,
-				"AWS_EC2_METADATA_DISABLED":   "true",
-				"CODE_LOG":                    filepath.Join(env.WorkDir, "codes.log"),
-				"DEMO_KEY":                    stsemu.DemoAccessKeyID,
-				"DEMO_SECRET":                 stsemu.DemoSecretAccessKey,
-				"DEMO_SERIAL":                 stsemu.DemoSerial,
-				"DEMO_SEED":                   stsemu.DemoSeed,
-				"NOMFA_KEY":                   stsemu.DemoNoMFAAccessKeyID,
-				"NOMFA_SECRET":                stsemu.DemoNoMFASecretAccessKey,
-			} {
+			for _, kv := range append(sandbox.Environ(home, filepath.Join(env.WorkDir, "cache"), srv.URL),
+				"EMU_URL="+srv.URL,
+				"CODE_LOG="+filepath.Join(env.WorkDir, "codes.log"),
+				"DEMO_KEY="+stsemu.DemoAccessKeyID,
+				"DEMO_SECRET="+stsemu.DemoSecretAccessKey,
+				"DEMO_SERIAL="+stsemu.DemoSerial,
+				"DEMO_SEED="+stsemu.DemoSeed,
+				"NOMFA_KEY="+stsemu.DemoNoMFAAccessKeyID,
+				"NOMFA_SECRET="+stsemu.DemoNoMFASecretAccessKey,
+			) {
+				k, v, _ := strings.Cut(kv, "=")
 				env.Setenv(k, v)
 			}
 			return nil

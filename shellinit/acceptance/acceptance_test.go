@@ -1,41 +1,30 @@
 package acceptance
 
 import (
-	"flag"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/user"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 	"github.com/awsmfa/awsmfa/shellinit"
 )
 
 // builds holds the awsmfa binary the shims run, built once for the run.
 var builds testenv.Builds
 
-// sleepers is how many parallel tests run at once unless -parallel says:
-// most of a test here is a sleep until a session is due, so more of them
-// than CPUs (go test's default) overlap those sleeps, at little load.
-const sleepers = 8
-
+// TestMain runs eight tests at once (unless -parallel says): most of one
+// is a sleep until a session is due.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
-	if !explicit {
-		flag.Set("test.parallel", strconv.Itoa(sleepers))
-	}
+	testenv.SetParallel(8)
 	os.Exit(builds.RemoveAfter(m).Run())
 }
 
@@ -70,37 +59,19 @@ aws_access_key_id = %[1]s
 aws_secret_access_key = %[2]s
 `, stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
 
-// world is one user's machine: config files, a cache, an emulator, and a
-// shim named awsmfa first in PATH that records each start and runs the real
-// binary. The hooks point at the shim.
+// world is one user's machine: config files, a cache, an emulator (the
+// sandbox), and a shim named awsmfa first in PATH that records each start
+// and runs the real binary. The hooks point at the shim.
 type world struct {
-	t     *testing.T
-	emu   *stsemu.Server
-	url   string
-	dir   string
-	bin   string // the real awsmfa
-	shim  string
-	cache string
-	// hits counts every HTTP request that reached the emulator's address,
-	// whatever it was and whether or not the emulator logged it.
-	hits atomic.Int64
+	*sandbox.User
+	t    *testing.T
+	dir  string // the shim's directory and the hooks' files
+	bin  string // the real awsmfa
+	shim string
 }
 
 func newWorld(t *testing.T) *world {
-	emu := stsemu.New(stsemu.DemoState())
-	w := &world{t: t, emu: emu, dir: t.TempDir(), bin: builds.Command(t, "awsmfa")}
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w.hits.Add(1)
-		emu.ServeHTTP(rw, r)
-	}))
-	t.Cleanup(srv.Close)
-	w.url = srv.URL
-	w.cache = filepath.Join(w.dir, "cache")
-	for name, text := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := &world{User: sandbox.New(t, stsemu.DemoState(), config, credentials), t: t, dir: t.TempDir(), bin: builds.Command(t, "awsmfa")}
 	bin := filepath.Join(w.dir, "bin")
 	if err := os.Mkdir(bin, 0o700); err != nil {
 		t.Fatal(err)
@@ -159,30 +130,23 @@ func (w *world) shell(name string, extra ...string) *ptytest.Shell {
 		// default role session name (part of the cache key) comes from it.
 		"USER=" + w.user(),
 		"LOGNAME=" + w.user(),
-		"AWS_CONFIG_FILE=" + filepath.Join(w.dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(w.dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS=" + w.url,
-		"AWS_ENDPOINT_URL_IAM=" + w.url,
+		"AWS_CONFIG_FILE=" + w.Config(),
+		"AWS_SHARED_CREDENTIALS_FILE=" + w.Credentials(),
+		"AWS_ENDPOINT_URL_STS=" + w.URL,
+		"AWS_ENDPOINT_URL_IAM=" + w.URL,
 		"AWS_EC2_METADATA_DISABLED=true",
-		"XDG_CACHE_HOME=" + w.cache,
+		"XDG_CACHE_HOME=" + w.Cache,
 	}, extra...)
 	return ptytest.StartShell(w.t, name, ptytest.Options{Env: env, RC: rc})
 }
 
 // code is the demo device's current code by the emulator's clock.
-func (w *world) code() string {
-	w.t.Helper()
-	c, err := w.emu.CurrentCode(stsemu.DemoSerial, 0)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return c
-}
+func (w *world) code() string { return w.Code(w.t) }
 
 // issued counts the action's successful calls.
 func (w *world) issued(action string) int {
 	n := 0
-	for _, r := range w.emu.Log() {
+	for _, r := range w.Emu.Log() {
 		if r.Action == action && r.Status == 200 && r.ErrorCode == "" {
 			n++
 		}
@@ -243,14 +207,14 @@ func soonDue(t *testing.T, prepare func(w *world, minTTL string) (due time.Time)
 	t.Helper()
 	for life := firstLife; ; life *= 2 {
 		w := newWorld(t)
-		if err := w.emu.ShortenSessions(int(900 * time.Second / life)); err != nil {
+		if err := w.Emu.ShortenSessions(int(900 * time.Second / life)); err != nil {
 			t.Fatal(err)
 		}
 		due := prepare(w, (life / 4).String())
 		// The shells read the same clock before each prompt that this
 		// reads after the last: every prompt so far came before the due time.
 		if time.Now().Before(due) {
-			if err := w.emu.ShortenSessions(1); err != nil {
+			if err := w.Emu.ShortenSessions(1); err != nil {
 				t.Fatal(err)
 			}
 			return w, due
@@ -359,7 +323,7 @@ func TestCodeRefresh(t *testing.T) {
 				old = keyOf(sh)
 				return refreshAt(t, sh)
 			})
-			w.emu.Advance(30 * time.Second) // the next code is a new one
+			w.Emu.Advance(30 * time.Second) // the next code is a new one
 			waitUntil(due)
 
 			sh.Send("\r")
@@ -426,7 +390,7 @@ func TestTwoShells(t *testing.T) {
 			if fresh == old {
 				t.Fatalf("the first shell did not refresh")
 			}
-			hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+			hits, logged, starts := w.Hits(), len(w.Emu.Log()), len(w.starts())
 			b.Run("")
 			if got := keyOf(b); got != fresh {
 				t.Errorf("the second shell holds %q, want the first shell's new %q", got, fresh)
@@ -436,9 +400,9 @@ func TestTwoShells(t *testing.T) {
 			if got := hookStarts(w.starts()[starts:]); got != 1 {
 				t.Errorf("the second shell's due prompt started awsmfa --hook %d times, want 1: %q", got, w.starts()[starts:])
 			}
-			if got := w.hits.Load() - hits; got != 0 {
-				t.Errorf("the second shell's refresh sent %d requests to STS, want none: %+v", got, w.emu.Log()[logged:])
-			} else if got := w.emu.Log()[logged:]; len(got) != 0 {
+			if got := w.Hits() - hits; got != 0 {
+				t.Errorf("the second shell's refresh sent %d requests to STS, want none: %+v", got, w.Emu.Log()[logged:])
+			} else if got := w.Emu.Log()[logged:]; len(got) != 0 {
 				t.Errorf("the second shell's refresh is in the emulator's log, want nothing: %+v", got)
 			}
 			if got := w.issued("GetSessionToken"); got != 1 {
@@ -521,7 +485,7 @@ func TestHookMFAModes(t *testing.T) {
 				})
 				waitUntil(due)
 
-				hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+				hits, logged, starts := w.Hits(), len(w.Emu.Log()), len(w.starts())
 				sh.Send("\r" + typed + "\r")
 				out := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
 				next := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
@@ -571,13 +535,13 @@ func TestHookMFAModes(t *testing.T) {
 				if got := w.starts()[starts:]; len(got) != 1 {
 					t.Errorf("during the back-off awsmfa started again: %q", got)
 				}
-				for _, r := range w.emu.Log()[logged:] {
+				for _, r := range w.Emu.Log()[logged:] {
 					if r.CodeSent {
 						t.Errorf("an STS request carried a code: %+v", r)
 					}
 				}
-				if got := w.hits.Load() - hits; got != 0 {
-					t.Errorf("%d requests reached STS, want none: %+v", got, w.emu.Log()[logged:])
+				if got := w.Hits() - hits; got != 0 {
+					t.Errorf("%d requests reached STS, want none: %+v", got, w.Emu.Log()[logged:])
 				}
 			})
 		}

@@ -31,7 +31,7 @@ func TestCompletionProfiles(t *testing.T) {
 			}
 			// The profile list the completion must offer, from the binary.
 			list := exec.Command(w.bin, "list", "--names")
-			list.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(w.dir, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(w.dir, "credentials"), "HOME="+w.dir)
+			list.Env = append(os.Environ(), "AWS_CONFIG_FILE="+w.Config(), "AWS_SHARED_CREDENTIALS_FILE="+w.Credentials(), "HOME="+w.Home)
 			names, err := list.Output()
 			if err != nil {
 				t.Fatalf("awsmfa list --names, which the completion reads profile names from, failed: %v", err)
