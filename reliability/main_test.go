@@ -35,8 +35,7 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(helper(mode))
 	}
-	testenv.SetParallel(8)
-	os.Exit(builds.RemoveAfter(m).Run())
+	os.Exit(testenv.Parallel(8, builds.RemoveAfter(m)).Run())
 }
 
 // helper is the mfa_process side of the tests. In mode "code" it asks the

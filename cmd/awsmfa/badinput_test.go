@@ -177,6 +177,7 @@ func (w *world) cacheFiles() []string {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	closedPort := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -357,6 +358,7 @@ func (w *world) prime() {
 // TestCorruptCacheIsAMiss: a corrupt cache file is a miss; the next
 // session overwrites it.
 func TestCorruptCacheIsAMiss(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, demoConfig, demoCredentials)
 	w.prime()
 	files := w.cacheFiles()
@@ -383,6 +385,7 @@ func TestCorruptCacheIsAMiss(t *testing.T) {
 // TestDebugLogHasNoSecrets runs the whole flow with --log-level debug and
 // searches stderr for every secret involved.
 func TestDebugLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, demoConfig, demoCredentials)
 	var secrets []string
 	for _, args := range [][]string{

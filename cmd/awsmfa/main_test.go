@@ -24,9 +24,11 @@ var builds testenv.Builds
 
 // TestMain lets testscript run this test binary as the programs a script
 // calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
-// prints the demo device's current code and records each call).
+// prints the demo device's current code and records each call). The tests
+// run four at once (unless -parallel says): many wait on a window, a
+// deadline or the next TOTP step.
 func TestMain(m *testing.M) {
-	testscript.Main(builds.RemoveAfter(m), map[string]func(){
+	testscript.Main(testenv.Parallel(4, builds.RemoveAfter(m)), map[string]func(){
 		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
 		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -112,5 +113,25 @@ func TestBuilds(t *testing.T) {
 	}
 	if _, err := b.Build("no-such-command"); err == nil || !strings.Contains(err.Error(), "cannot build no-such-command") {
 		t.Errorf("Build of a command that does not exist: %v, want an error naming it", err)
+	}
+}
+
+// TestParallel: Parallel's Run sets -test.parallel, unless the command line
+// gave it, and then runs the tests.
+func TestParallel(t *testing.T) {
+	f := flag.Lookup("test.parallel")
+	before := f.Value.String()
+	t.Cleanup(func() { f.Value.Set(before) })
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	want := "7"
+	if given {
+		want = before
+	}
+	if code := Parallel(7, ranTests(5)).Run(); code != 5 {
+		t.Errorf("Run() = %d, want the tests' 5", code)
+	}
+	if got := f.Value.String(); got != want {
+		t.Errorf("-test.parallel = %s after Parallel(7), want %s (given on the command line: %v)", got, want, given)
 	}
 }

@@ -24,8 +24,7 @@ var builds testenv.Builds
 // TestMain runs eight tests at once (unless -parallel says): most of one
 // is a sleep until a session is due.
 func TestMain(m *testing.M) {
-	testenv.SetParallel(8)
-	os.Exit(builds.RemoveAfter(m).Run())
+	os.Exit(testenv.Parallel(8, builds.RemoveAfter(m)).Run())
 }
 
 var shells = []string{"bash", "zsh", "fish"}
