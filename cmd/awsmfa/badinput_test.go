@@ -48,14 +48,10 @@ aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
 func newWorld(t *testing.T, config, credentials string) *world {
 	t.Helper()
 	u := sandbox.New(t, stsemu.DemoState(), "", "")
-	w := &world{t: t, home: u.Home, cache: u.Cache, emu: u.Emu, env: map[string]string{}}
+	w := &world{t: t, home: u.Home, cache: u.Cache, emu: u.Emu, env: u.Vars()}
 	// Both files, even empty ones.
 	w.write(".aws/config", config)
 	w.write(".aws/credentials", credentials)
-	for _, kv := range u.Env() {
-		k, v, _ := strings.Cut(kv, "=")
-		w.env[k] = v
-	}
 	return w
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -84,6 +85,17 @@ func (u *User) Code(t testing.TB) string {
 // AWS_* setting leaks in, so no request can leave 127.0.0.1).
 func (u *User) Env() []string {
 	return append([]string{"PATH=" + os.Getenv("PATH")}, Environ(u.Home, u.Cache, u.URL)...)
+}
+
+// Vars is Env as a map, for awsmfa run in the test's own process with a
+// getenv of the test's.
+func (u *User) Vars() map[string]string {
+	m := map[string]string{}
+	for _, kv := range u.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
 }
 
 // Environ is the environment, all but PATH, of a user whose home is home,

@@ -28,6 +28,9 @@ func TestNew(t *testing.T) {
 			t.Errorf("Env lacks %q:\n%s", want, env)
 		}
 	}
+	if v := u.Vars(); v["HOME"] != u.Home || v["AWS_ENDPOINT_URL_IAM"] != u.URL || len(v) != len(u.Env()) {
+		t.Errorf("Vars = %v, want Env as a map", v)
+	}
 	if strings.Contains(env, "the-callers") {
 		t.Errorf("Env lets the caller's AWS_PROFILE in:\n%s", env)
 	}
