@@ -13,23 +13,6 @@ import (
 	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
-// mount runs syscall.Mount and unmounts in Cleanup; it skips the test when
-// mounting is not permitted (not root, or no CAP_SYS_ADMIN).
-func mount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
-	t.Helper()
-	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
-		if errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) {
-			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
-		}
-		t.Fatalf("mount %s on %s: %v", source, target, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(target, 0); err != nil {
-			t.Errorf("unmount %s: %v", target, err)
-		}
-	})
-}
-
 // checkFailedSave asserts that Save fails with an error containing want,
 // and that a forced Fetch still fetches and returns the new session with
 // ErrNotSaved and want (its code is spent: the caller must be able to
@@ -62,16 +45,13 @@ func TestSaveReadOnlyDir(t *testing.T) {
 	}
 	// Permission bits do not stop root, so make the directory read-only
 	// with a read-only bind mount of itself.
-	mount(t, s.Dir(), s.Dir(), "", syscall.MS_BIND, "")
-	if err := syscall.Mount("", s.Dir(), "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatalf("remount read-only: %v", err)
-	}
+	testenv.ReadOnly(t, s.Dir())
 	checkFailedSave(t, s, key, old, "read-only file system")
 }
 
 func TestSaveFullDisk(t *testing.T) {
 	mnt := t.TempDir()
-	mount(t, "tmpfs", mnt, "tmpfs", 0, "size=64k,mode=0700")
+	testenv.Tmpfs(t, mnt, "64k")
 	s, err := Open(filepath.Join(mnt, "awsmfa"))
 	if err != nil {
 		t.Fatal(err)

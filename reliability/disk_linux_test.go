@@ -7,37 +7,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
-
-// mount mounts source on target and unmounts it in Cleanup (which runs
-// before the temporary directory is removed). Mounting needs root and
-// CAP_SYS_ADMIN: without them the test skips, or fails under
-// AWSMFA_REQUIRE_ALL=1.
-func mount(t *testing.T, source, target, fstype string, flags uintptr, data string) {
-	t.Helper()
-	needRoot(t, "mount a read-only or a tiny file system")
-	if err := syscall.Mount(source, target, fstype, flags, data); err != nil {
-		if (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES)) && os.Getenv("AWSMFA_REQUIRE_ALL") != "1" {
-			t.Skipf("skipping: root cannot mount here (%v), e.g. in a container without CAP_SYS_ADMIN (AWSMFA_REQUIRE_ALL=1 makes this a failure)", err)
-		}
-		t.Fatalf("mount %s on %s: %v", source, target, err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(target, syscall.MNT_DETACH); err != nil {
-			t.Errorf("unmount %s: %v", target, err)
-		}
-	})
-}
-
-// readOnly makes dir read-only with a read-only bind mount of itself
-// (permission bits do not stop root).
-func readOnly(t *testing.T, dir string) {
-	t.Helper()
-	mount(t, dir, dir, "", syscall.MS_BIND, "")
-	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatalf("remount %s read-only: %v", dir, err)
-	}
-}
 
 // TestReadOnlyCache: with a read-only cache directory, an expired session
 // is refreshed all the same (a code is asked, STS is called) and handed
@@ -61,7 +33,7 @@ func TestReadOnlyCache(t *testing.T) {
 			w.nextCode()
 			codes := len(w.codes())
 			before := w.sessions()
-			readOnly(t, w.store())
+			testenv.ReadOnly(t, w.store())
 			r := w.run(nil, "env", "--shell", "bash", tc.profile)
 			t.Logf("awsmfa said:\n%s", r.stderr)
 			if r.exit != 0 {
@@ -95,7 +67,7 @@ func TestReadOnlyCache(t *testing.T) {
 		w := newWorld(t)
 		want := w.envDev()
 		w.emu.Reset()
-		readOnly(t, w.store())
+		testenv.ReadOnly(t, w.store())
 		r := w.run(nil, "env", "--shell", "bash", "dev")
 		if r.exit != 0 {
 			t.Fatalf("exit %d, want the cached session served; stderr:\n%s", r.exit, r.stderr)
@@ -123,7 +95,7 @@ func TestFullDisk(t *testing.T) {
 	if err := os.MkdirAll(w.cacheDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	mount(t, "tmpfs", w.cacheDir, "tmpfs", 0, "size=16k,mode=0700")
+	testenv.Tmpfs(t, w.cacheDir, "16k")
 	old := w.staleDev()
 	before := w.sessions()
 	fill(t, filepath.Join(w.cacheDir, "filler"))

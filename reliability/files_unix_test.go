@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/fsx"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 	"github.com/awsmfa/awsmfa/mfa"
 )
 
@@ -100,7 +101,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 // HOME) must leave the user's credentials file and its lock file owned by
 // the user, not by root, which would lock the user out of their own file.
 func TestWriteAsRootKeepsOwner(t *testing.T) {
-	needRoot(t, "write into a file another user owns")
+	testenv.NeedRoot(t, "write into a file another user owns")
 	t.Parallel()
 	const uid, gid = 65534, 65534
 	w := newWorld(t)

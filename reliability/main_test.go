@@ -6,17 +6,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 	"github.com/awsmfa/awsmfa/mfa"
 )
 
@@ -25,55 +25,17 @@ import (
 // records its pid and sleeps.
 const helperEnv = "AWSMFA_RELIABILITY_HELPER"
 
-// awsmfaEnv names the built awsmfa binary for the tests (set by TestMain
-// in this process's environment only, never in the children's).
-const awsmfaEnv = "AWSMFA_RELIABILITY_BINARY"
+// builds holds the awsmfa binary under test, built once for the run.
+var builds testenv.Builds
 
-// TestMain builds ./cmd/awsmfa once for the whole run, or, when a profile's
-// mfa_process runs this binary, acts as that code source.
+// TestMain runs the tests, eight at once unless -parallel says (most of
+// one waits for a deadline to pass), or, when a profile's mfa_process runs
+// this binary, acts as that code source.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(helper(mode))
 	}
-	dir, err := os.MkdirTemp("", "awsmfa-reliability-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "reliability:", err)
-		os.Exit(1)
-	}
-	bin := filepath.Join(dir, "awsmfa")
-	if err := build(bin); err != nil {
-		os.RemoveAll(dir)
-		fmt.Fprintln(os.Stderr, "reliability: cannot build awsmfa:", err)
-		os.Exit(1)
-	}
-	os.Setenv(awsmfaEnv, bin)
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// build compiles the awsmfa command into bin as a release is built, plus
-// -race when this test binary has it, so races in the real processes
-// fail the tests too.
-func build(bin string) error {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	args := []string{"build", "-o", bin, "-tags", "urfave_cli_no_docs"}
-	env := os.Environ()
-	if raceEnabled {
-		args = append(args, "-race")
-	} else {
-		env = append(env, "CGO_ENABLED=0")
-	}
-	cmd := exec.Command(goBin, append(args, "github.com/awsmfa/awsmfa/cmd/awsmfa")...)
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v\n%s", err, out)
-	}
-	return nil
+	os.Exit(testenv.Parallel(8, builds.RemoveAfter(m)).Run())
 }
 
 // helper is the mfa_process side of the tests. In mode "code" it asks the
@@ -143,48 +105,25 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	emu := stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	w := &world{
-		t:        t,
-		dir:      dir,
-		cacheDir: filepath.Join(dir, "cache"),
-		codeLog:  filepath.Join(dir, "codes.log"),
-		emu:      emu,
-		url:      srv.URL,
-	}
-	home := filepath.Join(dir, "home")
-	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
 	config := fmt.Sprintf("[profile dev]\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n\n"+
 		"[profile admin]\nsource_profile = dev\nrole_arn = arn:aws:iam::%[3]s:role/demo-admin\nmfa_serial = %[1]s\nmfa_process = '%[2]s'\n",
 		stsemu.DemoSerial, self, stsemu.DemoAccount)
 	credentials := fmt.Sprintf("[dev]\naws_access_key_id = %s\naws_secret_access_key = %s\n", stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
-	for name, text := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	u := sandbox.New(t, stsemu.DemoState(), config, credentials)
+	dir := filepath.Dir(u.Home)
+	w := &world{
+		t:        t,
+		dir:      dir,
+		cacheDir: u.Cache,
+		codeLog:  filepath.Join(dir, "codes.log"),
+		emu:      u.Emu,
+		url:      u.URL,
 	}
-	// A complete, explicit environment: nothing of the caller's AWS_*
-	// settings leaks in, so no request can leave 127.0.0.1.
-	w.env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + home,
-		"USER=tester",
-		"SHELL=/bin/bash",
-		"AWS_CONFIG_FILE=" + filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, ".aws", "credentials"),
-		"XDG_CACHE_HOME=" + w.cacheDir,
-		"AWS_ENDPOINT_URL_STS=" + srv.URL,
-		"AWS_ENDPOINT_URL_IAM=" + srv.URL,
-		"AWS_EC2_METADATA_DISABLED=true",
-		"EMU_URL=" + srv.URL,
-		"CODE_LOG=" + w.codeLog,
-		helperEnv + "=code",
-	}
+	w.env = append(u.Env(),
+		"EMU_URL="+u.URL,
+		"CODE_LOG="+w.codeLog,
+		helperEnv+"=code",
+	)
 	return w
 }
 
@@ -200,7 +139,7 @@ type result struct {
 // command returns an awsmfa process in the world, with extra environment
 // variables (which win over the world's).
 func (w *world) command(ctx context.Context, extra []string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, os.Getenv(awsmfaEnv), args...)
+	cmd := exec.CommandContext(ctx, builds.Command(w.t, "awsmfa"), args...)
 	cmd.Env = append(append([]string(nil), w.env...), extra...)
 	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
@@ -446,17 +385,4 @@ func sameFiles(t *testing.T, w *world, before map[string][]byte) {
 	if left := w.tempFiles(); len(left) > 0 {
 		t.Errorf("files left behind in the cache: %v", left)
 	}
-}
-
-// needRoot skips t unless it runs as root; with AWSMFA_REQUIRE_ALL=1 (CI,
-// which runs as root) it fails instead, so the check is never lost.
-func needRoot(t *testing.T, why string) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("AWSMFA_REQUIRE_ALL") == "1" {
-		t.Fatalf("this test must run as root to %s; AWSMFA_REQUIRE_ALL=1 forbids skipping it", why)
-	}
-	t.Skipf("skipping: this test must run as root to %s (AWSMFA_REQUIRE_ALL=1 makes this a failure)", why)
 }

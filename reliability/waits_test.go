@@ -16,6 +16,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
 )
 
 // giveUpBound is how long a wait with a deadline of at most 5 s may take
@@ -378,7 +379,7 @@ func TestPlantedLockFileRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if tc.root {
-				needRoot(t, "give the lock file to another user")
+				testenv.NeedRoot(t, "give the lock file to another user")
 			}
 			w := newWorld(t)
 			w.envDev()
@@ -408,7 +409,7 @@ func TestHookShellSilentSTS(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
 			url := silentSTS(t)
-			hook, err := exec.Command(os.Getenv(awsmfaEnv), "hook", shell).Output()
+			hook, err := exec.Command(builds.Command(t, "awsmfa"), "hook", shell).Output()
 			if err != nil {
 				t.Fatal(err)
 			}

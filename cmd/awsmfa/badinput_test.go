@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
 
 // world is one user's files and environment, with an emulator behind STS.
@@ -47,26 +47,11 @@ aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
 
 func newWorld(t *testing.T, config, credentials string) *world {
 	t.Helper()
-	dir := t.TempDir()
-	w := &world{t: t, home: filepath.Join(dir, "home"), cache: filepath.Join(dir, "cache")}
-	if err := os.MkdirAll(filepath.Join(w.home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	u := sandbox.New(t, stsemu.DemoState(), "", "")
+	w := &world{t: t, home: u.Home, cache: u.Cache, emu: u.Emu, env: u.Vars()}
+	// Both files, even empty ones.
 	w.write(".aws/config", config)
 	w.write(".aws/credentials", credentials)
-	w.emu = stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(w.emu)
-	t.Cleanup(srv.Close)
-	w.env = map[string]string{
-		"HOME":                        w.home,
-		"USER":                        "tester",
-		"SHELL":                       "/bin/bash",
-		"AWS_CONFIG_FILE":             filepath.Join(w.home, ".aws/config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(w.home, ".aws/credentials"),
-		"XDG_CACHE_HOME":              w.cache,
-		"AWS_ENDPOINT_URL_STS":        srv.URL,
-		"PATH":                        os.Getenv("PATH"),
-	}
 	return w
 }
 
@@ -188,6 +173,7 @@ func (w *world) cacheFiles() []string {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	closedPort := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -368,6 +354,7 @@ func (w *world) prime() {
 // TestCorruptCacheIsAMiss: a corrupt cache file is a miss; the next
 // session overwrites it.
 func TestCorruptCacheIsAMiss(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, demoConfig, demoCredentials)
 	w.prime()
 	files := w.cacheFiles()
@@ -394,6 +381,7 @@ func TestCorruptCacheIsAMiss(t *testing.T) {
 // TestDebugLogHasNoSecrets runs the whole flow with --log-level debug and
 // searches stderr for every secret involved.
 func TestDebugLogHasNoSecrets(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, demoConfig, demoCredentials)
 	var secrets []string
 	for _, args := range [][]string{

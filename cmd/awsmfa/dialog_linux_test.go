@@ -98,7 +98,7 @@ type dialogRun struct {
 // world's environment.
 func startNoTTY(t *testing.T, w *world, dir string, env map[string]string, args ...string) *dialogRun {
 	t.Helper()
-	cmd := exec.Command(awsmfaBinary(t), args...)
+	cmd := exec.Command(builds.Command(t, "awsmfa"), args...)
 	for k, v := range w.env {
 		if _, ok := env[k]; !ok {
 			cmd.Env = append(cmd.Env, k+"="+v)
@@ -228,6 +228,7 @@ func needDialogTools(t *testing.T) {
 // code typed there gets a session, the JSON comes back, and STS saw one
 // GetSessionToken.
 func TestDialogAsksWithoutTerminal(t *testing.T) {
+	t.Parallel()
 	needDialogTools(t)
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)
@@ -268,6 +269,7 @@ func TestDialogAsksWithoutTerminal(t *testing.T) {
 // TestDialogCancel: Escape in the window (zenity's or kdialog's) is one
 // clear error, a non-zero exit, nothing cached and no call to STS.
 func TestDialogCancel(t *testing.T) {
+	t.Parallel()
 	for _, program := range []string{"zenity", "kdialog"} {
 		t.Run(program, func(t *testing.T) {
 			needDialogTools(t)
@@ -305,6 +307,7 @@ func TestDialogCancel(t *testing.T) {
 // a mnemonic; kdialog's is rich text that takes & as one), nothing runs
 // it, and the code typed gets a session. The screenshots show the name.
 func TestDialogHostileProfileName(t *testing.T) {
+	t.Parallel()
 	const name = `<b>x</b>&amp;_$(touch${IFS}pwned)`
 	for _, tc := range []struct {
 		program string
@@ -353,6 +356,7 @@ func TestDialogHostileProfileName(t *testing.T) {
 // with nothing cached and no call to STS; AWSMFA_DIALOG=off keeps the
 // error of a machine with no terminal.
 func TestDialogCannotStart(t *testing.T) {
+	t.Parallel()
 	zenity, kdialog := testenv.Need(t, "zenity"), testenv.Need(t, "kdialog")
 	empty := t.TempDir()
 	noTerminal := "awsmfa: an MFA code is needed for arn:aws:iam::123456789012:mfa/demo but there is no terminal to ask on; pass --code or set mfa_process\n"
@@ -407,6 +411,7 @@ func TestDialogCannotStart(t *testing.T) {
 // TestDialogDeadline: a window nobody answers is closed at its deadline,
 // and the question counts as cancelled.
 func TestDialogDeadline(t *testing.T) {
+	t.Parallel()
 	needDialogTools(t)
 	display := xvfb(t)
 	d, err := mfa.DialogFor(func(k string) string {
@@ -433,6 +438,7 @@ func TestDialogDeadline(t *testing.T) {
 // AWSMFA_HOOK_MFA=prompt says so outright, and a cancel there is the
 // hook's "needs a new code" (exit 3), not a failure.
 func TestDialogHook(t *testing.T) {
+	t.Parallel()
 	needDialogTools(t)
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)
@@ -456,6 +462,7 @@ func TestDialogHook(t *testing.T) {
 // TestExplainNamesDialog: explain names the window that would ask when
 // there is no terminal, or why it cannot.
 func TestExplainNamesDialog(t *testing.T) {
+	t.Parallel()
 	zenity := testenv.Need(t, "zenity")
 	for _, tc := range []struct {
 		env  map[string]string
@@ -482,6 +489,7 @@ func TestExplainNamesDialog(t *testing.T) {
 // TestDialogGoneWithAwsmfa: awsmfa killed outright (an IDE giving up on
 // credential_process) takes its window with it.
 func TestDialogGoneWithAwsmfa(t *testing.T) {
+	t.Parallel()
 	needDialogTools(t)
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)
@@ -513,6 +521,7 @@ func noWindow(t *testing.T, display string) {
 // TestDialogUsedCode: a code typed in the window that STS accepted before
 // is not sent again: awsmfa says so and asks again, as at the terminal.
 func TestDialogUsedCode(t *testing.T) {
+	t.Parallel()
 	needDialogTools(t)
 	display := xvfb(t)
 	w := newWorld(t, demoConfig, demoCredentials)

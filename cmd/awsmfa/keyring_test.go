@@ -7,37 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var (
-	helperOnce sync.Once
-	helperDir  string
-	helperErr  error
-)
-
-// buildKeyringHelper builds cmd/awsmfa-keyring once per test binary and
-// returns the directory that holds it.
-func buildKeyringHelper() (string, error) {
-	helperOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "awsmfa-keyring-bin")
-		if err != nil {
-			helperErr = err
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "awsmfa-keyring"), "../awsmfa-keyring").CombinedOutput()
-		if err != nil {
-			helperErr = &buildError{string(out)}
-			return
-		}
-		helperDir = dir
-	})
-	return helperDir, helperErr
-}
 
 // cmdKeyringHelper builds awsmfa-keyring, the helper awsmfa uses the
 // keyring through, and puts it first in PATH, as an install puts it
@@ -48,8 +22,13 @@ func cmdKeyringHelper(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: keyring-helper")
 	}
-	dir, err := buildKeyringHelper()
+	helper, err := builds.Build("awsmfa-keyring")
 	ts.Check(err)
+	// A directory of its own: the builds' one may hold an awsmfa too,
+	// which must not stand in for the script's.
+	dir := ts.MkAbs(".keyring-bin")
+	ts.Check(os.MkdirAll(dir, 0o700))
+	ts.Check(os.Symlink(helper, filepath.Join(dir, "awsmfa-keyring")))
 	ts.Setenv("PATH", dir+string(os.PathListSeparator)+ts.Getenv("PATH"))
 }
 

@@ -21,16 +21,13 @@ aws_access_key_id = AKIAEMULATORDEMO0001
 aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
 aws_mfa_device = arn:aws:iam::123456789012:mfa/demo
 `)
-	helper, err := buildKeyringHelper()
-	if err != nil {
-		t.Fatalf("building awsmfa-keyring: %v", err)
-	}
+	helper := filepath.Dir(builds.Command(t, "awsmfa-keyring"))
 	w.env["PATH"] = helper + string(os.PathListSeparator) + w.env["PATH"]
 	w.env["AWSMFA_KEYRING_BACKEND"] = "file"
 	w.env["AWSMFA_KEYRING_FILE_DIR"] = filepath.Join(t.TempDir(), "keyring")
 	out := filepath.Join(t.TempDir(), "stdout")
 	run := func(args string) *ptytest.Term {
-		cmd := exec.Command("/bin/sh", "-c", `"$0" `+args+` > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+		cmd := exec.Command("/bin/sh", "-c", `"$0" `+args+` > "$1"; echo "status=$?"`, builds.Command(t, "awsmfa"), out)
 		for k, v := range w.env {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}

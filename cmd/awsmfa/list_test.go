@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
 
 // jsonRig runs the app in this process against an emulator on 127.0.0.1,
@@ -22,16 +20,7 @@ type jsonRig struct {
 
 func newJSONRig(t *testing.T) *jsonRig {
 	t.Helper()
-	emu := stsemu.New(stsemu.DemoState())
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	home := filepath.Join(dir, "home")
-	if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{
-		"config": `[profile base]
+	u := sandbox.New(t, stsemu.DemoState(), `[profile base]
 mfa_serial = arn:aws:iam::123456789012:mfa/demo
 [profile admin]
 source_profile = base
@@ -39,26 +28,11 @@ role_arn = arn:aws:iam::123456789012:role/demo-admin
 [profile broken]
 source_profile = base
 role_arn = not-an-arn
-`,
-		"credentials": `[base]
+`, `[base]
 aws_access_key_id = AKIAEMULATORDEMO0001
 aws_secret_access_key = demoSecretAccessKey/EmulatorOnly+0000000000
-`,
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(home, ".aws", name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &jsonRig{emu: emu, env: map[string]string{
-		"HOME":                        home,
-		"USER":                        "tester",
-		"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
-		"XDG_CACHE_HOME":              filepath.Join(dir, "cache"),
-		"AWS_ENDPOINT_URL_STS":        srv.URL,
-		"AWS_EC2_METADATA_DISABLED":   "true",
-	}}
+`)
+	return &jsonRig{emu: u.Emu, env: u.Vars()}
 }
 
 func (r *jsonRig) run(t *testing.T, args ...string) (stdout, stderr string) {

@@ -14,13 +14,21 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
+
+// builds holds the commands the tests run as processes of their own:
+// awsmfa (for a terminal or a dialog) and awsmfa-keyring.
+var builds testenv.Builds
 
 // TestMain lets testscript run this test binary as the programs a script
 // calls: awsmfa itself (also under the name aws-mfa), and totp-code, a stand-in for an mfa_process (it
-// prints the demo device's current code and records each call).
+// prints the demo device's current code and records each call). The tests
+// run four at once (unless -parallel says): many wait on a window, a
+// deadline or the next TOTP step.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(testenv.Parallel(4, builds.RemoveAfter(m)), map[string]func(){
 		"awsmfa": func() { os.Exit(newApp().run(os.Args)) },
 		// The same binary under aws-mfa's name, as a symlink makes it.
 		"aws-mfa": func() { os.Exit(newApp().run(os.Args)) },
@@ -79,25 +87,17 @@ func scriptParams() testscript.Params {
 				}
 				env.Setenv("PATH", dir+string(os.PathListSeparator)+env.Getenv("PATH"))
 			}
-			for k, v := range map[string]string{
-				"HOME":                        home,
-				"USER":                        "tester",
-				"SHELL":                       "/bin/bash",
-				"AWS_CONFIG_FILE":             filepath.Join(home, ".aws", "config"),
-				"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(home, ".aws", "credentials"),
-				"XDG_CACHE_HOME":              filepath.Join(env.WorkDir, "cache"),
-				"AWS_ENDPOINT_URL_STS":        srv.URL,
-				"AWS_ENDPOINT_URL_IAM":        srv.URL,
-				"EMU_URL":                     srv.URL,
-				"AWS_EC2_METADATA_DISABLED":   "true",
-				"CODE_LOG":                    filepath.Join(env.WorkDir, "codes.log"),
-				"DEMO_KEY":                    stsemu.DemoAccessKeyID,
-				"DEMO_SECRET":                 stsemu.DemoSecretAccessKey,
-				"DEMO_SERIAL":                 stsemu.DemoSerial,
-				"DEMO_SEED":                   stsemu.DemoSeed,
-				"NOMFA_KEY":                   stsemu.DemoNoMFAAccessKeyID,
-				"NOMFA_SECRET":                stsemu.DemoNoMFASecretAccessKey,
-			} {
+			for _, kv := range append(sandbox.Environ(home, filepath.Join(env.WorkDir, "cache"), srv.URL),
+				"EMU_URL="+srv.URL,
+				"CODE_LOG="+filepath.Join(env.WorkDir, "codes.log"),
+				"DEMO_KEY="+stsemu.DemoAccessKeyID,
+				"DEMO_SECRET="+stsemu.DemoSecretAccessKey,
+				"DEMO_SERIAL="+stsemu.DemoSerial,
+				"DEMO_SEED="+stsemu.DemoSeed,
+				"NOMFA_KEY="+stsemu.DemoNoMFAAccessKeyID,
+				"NOMFA_SECRET="+stsemu.DemoNoMFASecretAccessKey,
+			) {
+				k, v, _ := strings.Cut(kv, "=")
 				env.Setenv(k, v)
 			}
 			return nil

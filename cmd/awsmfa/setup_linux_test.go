@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
 	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
 
 // The user with several MFA devices that multiState adds.
@@ -56,36 +56,15 @@ func newProc(t *testing.T, st stsemu.State, credentials string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	p := &proc{t: t, bin: filepath.Join(dir, "bin", "awsmfa"), home: filepath.Join(dir, "home")}
-	for _, d := range []string{filepath.Dir(p.bin), filepath.Join(p.home, ".aws")} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
+	u := sandbox.New(t, st, "", credentials)
+	p := &proc{t: t, bin: filepath.Join(filepath.Dir(u.Home), "bin", "awsmfa"), home: u.Home, emu: u.Emu}
+	if err := os.MkdirAll(filepath.Dir(p.bin), 0o700); err != nil {
+		t.Fatal(err)
 	}
 	if err := os.Symlink(exe, p.bin); err != nil {
 		t.Fatal(err)
 	}
-	if credentials != "" {
-		if err := os.WriteFile(p.credentials(), []byte(credentials), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p.emu = stsemu.New(st)
-	srv := httptest.NewServer(p.emu)
-	t.Cleanup(srv.Close)
-	p.env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + p.home,
-		"USER=tester",
-		"TERM=dumb",
-		"AWS_CONFIG_FILE=" + filepath.Join(p.home, ".aws", "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + p.credentials(),
-		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
-		"AWS_ENDPOINT_URL_STS=" + srv.URL,
-		"AWS_ENDPOINT_URL_IAM=" + srv.URL,
-		"AWS_EC2_METADATA_DISABLED=true",
-	}
+	p.env = append(u.Env(), "TERM=dumb")
 	return p
 }
 
@@ -267,20 +246,7 @@ func TestWriteReadOnlyDisk(t *testing.T) {
 	if err := os.WriteFile(p.credentials()+".lock", nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount(dir, dir, "", syscall.MS_BIND, ""); err != nil {
-		if errors.Is(err, syscall.EPERM) {
-			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount: %v", err)
-		}
-	})
-	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatal(err)
-	}
+	testenv.ReadOnly(t, dir)
 	p.emu.Advance(30 * time.Second)
 	code, err := p.emu.CurrentCode(stsemu.DemoSerial, 0)
 	if err != nil {

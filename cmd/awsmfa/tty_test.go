@@ -7,49 +7,17 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 )
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// awsmfaBinary builds ./cmd/awsmfa once per test binary.
-func awsmfaBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "awsmfa-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "awsmfa")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = &buildError{string(out)}
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("building awsmfa: %v", buildErr)
-	}
-	return binPath
-}
-
-type buildError struct{ out string }
-
-func (e *buildError) Error() string { return e.out }
 
 // TestCodeAskedOnTTY: the code is asked on /dev/tty, a malformed answer is
 // asked again, and only shell code reaches stdout.
 func TestCodeAskedOnTTY(t *testing.T) {
 	w := newWorld(t, demoConfig, demoCredentials)
 	out := filepath.Join(t.TempDir(), "stdout")
-	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, builds.Command(t, "awsmfa"), out)
 	for k, v := range w.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -87,7 +55,7 @@ func TestCodeQuestionCtrlC(t *testing.T) {
 	// ...so that the role profile's MFA session is there, and --force on dev
 	// itself is what needs a code.
 	before := w.snapshot()
-	cmd := exec.Command("/bin/sh", "-c", `trap : INT; "$0" env dev --force > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	cmd := exec.Command("/bin/sh", "-c", `trap : INT; "$0" env dev --force > "$1"; echo "status=$?"`, builds.Command(t, "awsmfa"), out)
 	for k, v := range w.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
@@ -117,7 +85,7 @@ func TestCodeAskedOnTTYThreeMalformed(t *testing.T) {
 	w := newWorld(t, demoConfig, demoCredentials)
 	out := filepath.Join(t.TempDir(), "stdout")
 	before := w.snapshot()
-	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, awsmfaBinary(t), out)
+	cmd := exec.Command("/bin/sh", "-c", `"$0" env dev > "$1"; echo "status=$?"`, builds.Command(t, "awsmfa"), out)
 	for k, v := range w.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

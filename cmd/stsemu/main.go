@@ -12,7 +12,7 @@
 // AWS_ENDPOINT_URL_IAM (or --endpoint-url), and awsmfa login with
 // AWS_ENDPOINT_URL_SIGNIN (the federation endpoint is URL/federation); its
 // control endpoints are under URL/_emu/ (log, counters, time, code,
-// advance, fault, reset).
+// advance, shorten, fault, invalidate, reset).
 //
 // code prints the current TOTP code of a seed by the wall clock, or of a
 // device by a running emulator's clock (which tests may have advanced).

@@ -1,11 +1,9 @@
 package awsini
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/awsmfa/awsmfa/internal/testenv"
@@ -26,20 +24,7 @@ func TestUpdateReadOnlyFileSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := stat(t, path)
-	if err := syscall.Mount(dir, dir, "", syscall.MS_BIND, ""); err != nil {
-		if errors.Is(err, syscall.EPERM) {
-			testenv.Skip(t, "cannot mount here (%v); run as root with CAP_SYS_ADMIN to test this", err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount: %v", err)
-		}
-	})
-	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|syscall.MS_BIND|syscall.MS_RDONLY, ""); err != nil {
-		t.Fatal(err)
-	}
+	testenv.ReadOnly(t, dir)
 	err := Update(t.Context(), path, Options{Display: "~/.aws/credentials"}, setKV("a", KV{"k", "2"}))
 	if err == nil || !strings.Contains(err.Error(), "cannot write ~/.aws/credentials: read-only file system") {
 		t.Fatalf("Update = %v, want a read-only error", err)

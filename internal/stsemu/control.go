@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -29,6 +30,7 @@ type faultJSON struct {
 //	GET  /_emu/time       the emulator clock (RFC 3339)
 //	GET  /_emu/code?serial=ARN[&offset=30s]   the device's current TOTP code
 //	POST /_emu/advance?d=30s                  move the clock
+//	POST /_emu/shorten?factor=150             issue sessions 150 times shorter (1: as asked)
 //	POST /_emu/fault      {"kind":"throttle","count":3} or {"kind":"latency","count":1,"delay":"2s"}
 //	POST /_emu/invalidate?access_key_id=ASIA...&how=expire|revoke|deny   see Invalidate
 //	POST /_emu/reset      empty the log and counters, drop pending faults
@@ -40,10 +42,10 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route := strings.TrimPrefix(r.URL.Path, controlPrefix)
 	want := map[string]string{
 		"log": http.MethodGet, "counters": http.MethodGet, "time": http.MethodGet, "code": http.MethodGet,
-		"advance": http.MethodPost, "fault": http.MethodPost, "reset": http.MethodPost, "invalidate": http.MethodPost,
+		"advance": http.MethodPost, "shorten": http.MethodPost, "fault": http.MethodPost, "reset": http.MethodPost, "invalidate": http.MethodPost,
 	}[route]
 	if want == "" {
-		controlError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %q: use log, counters, time, code, advance, fault, invalidate or reset", truncate(route, 64)))
+		controlError(w, http.StatusNotFound, fmt.Sprintf("no control endpoint %q: use log, counters, time, code, advance, shorten, fault, invalidate or reset", truncate(route, 64)))
 		return
 	}
 	if r.Method != want {
@@ -82,6 +84,17 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		}
 		s.Advance(d)
 		writeJSON(w, map[string]string{"now": s.Now().Format(time.RFC3339)})
+	case "shorten":
+		n, err := strconv.Atoi(r.URL.Query().Get("factor"))
+		if err != nil {
+			controlError(w, http.StatusBadRequest, "shorten needs factor, a whole number such as 150 (1 restores AWS's durations)")
+			return
+		}
+		if err := s.ShortenSessions(n); err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeJSON(w, map[string]string{"status": "ok"})
 	case "fault":
 		var fj faultJSON
 		dec := json.NewDecoder(io.LimitReader(r.Body, 4096))

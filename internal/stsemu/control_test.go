@@ -186,3 +186,55 @@ func TestLogHoldsNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestShortenSessions: sessions issued after ShortenSessions (or POST
+// /_emu/shorten) last their duration divided by the factor, the log keeps
+// the duration asked for, and a factor of 1 restores AWS's durations.
+func TestShortenSessions(t *testing.T) {
+	e := newEmulator(t)
+	gst := func(duration int32) time.Duration {
+		t.Helper()
+		e.Advance(30 * time.Second) // a new code each time
+		before := e.Now()
+		in := &sts.GetSessionTokenInput{SerialNumber: aws.String(DemoSerial), TokenCode: aws.String(e.code(t, 0))}
+		if duration != 0 {
+			in.DurationSeconds = aws.Int32(duration)
+		}
+		out, err := e.sts(demoKeys).GetSessionToken(ctx, in)
+		wantOK(t, err)
+		return aws.ToTime(out.Credentials.Expiration).Sub(before)
+	}
+	for _, tt := range []struct {
+		name     string
+		shorten  func() // how the factor is set
+		duration int32  // asked for; 0 for the default 43200 s
+		want     time.Duration
+	}{
+		{"as asked", func() {}, 900, 900 * time.Second},
+		{"Go, shortest", func() { wantOK(t, e.ShortenSessions(150)) }, 900, 6 * time.Second},
+		{"Go, default", func() {}, 0, 288 * time.Second},
+		{"restored", func() { wantOK(t, e.ShortenSessions(1)) }, 900, 900 * time.Second},
+		{"control", func() {
+			if code := call(t, "POST", e.URL+"/_emu/shorten?factor=300", "", nil); code != 200 {
+				t.Fatalf("POST /_emu/shorten?factor=300: HTTP %d", code)
+			}
+		}, 900, 3 * time.Second},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.shorten()
+			if got := gst(tt.duration); got < tt.want-time.Second || got > tt.want+time.Second {
+				t.Errorf("the session lasts %v, want %v", got, tt.want)
+			}
+		})
+	}
+	log := e.Log()
+	if got := log[len(log)-1].DurationSeconds; got != 900 {
+		t.Errorf("the log records DurationSeconds %d, want the 900 asked for", got)
+	}
+	for _, q := range []string{"", "factor=0", "factor=901", "factor=x"} {
+		var body map[string]string
+		if code := call(t, "POST", e.URL+"/_emu/shorten?"+q, "", &body); code != 400 || !strings.Contains(body["error"], "factor") {
+			t.Errorf("POST /_emu/shorten?%s: HTTP %d %v, want 400 naming the factor", q, code, body)
+		}
+	}
+}

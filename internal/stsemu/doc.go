@@ -74,11 +74,13 @@
 // after one rejected attempt). WithClock injects the clock. Log and Count
 // report what clients did, never a secret; Reset empties them. InjectFault
 // makes the next requests slow, throttled, failing with HTTP 500, or
-// dropped. Invalidate makes issued credentials expire early (ExpiredToken),
-// be forgotten (InvalidClientTokenId) or be denied (AccessDenied).
+// dropped. ShortenSessions makes issued sessions last a fraction of their
+// duration, so that a test sees one come due in seconds. Invalidate makes
+// issued credentials expire early (ExpiredToken), be forgotten
+// (InvalidClientTokenId) or be denied (AccessDenied).
 //
 // Out of process (cmd/stsemu), the same is available from loopback clients
 // under /_emu/: GET log, counters, time and code?serial=ARN[&offset=30s];
-// POST advance?d=30s, fault (JSON {"kind":"throttle","count":3}),
+// POST advance?d=30s, shorten?factor=150, fault (JSON {"kind":"throttle","count":3}),
 // invalidate?access_key_id=ASIA...&how=expire|revoke|deny and reset.
 package stsemu

@@ -33,6 +33,7 @@ type Server struct {
 	roles   map[string]Role
 	clock   func() time.Time
 	offset  time.Duration
+	shorten int // issued sessions last 1/shorten of their duration; 0 or 1 is as asked
 	created time.Time
 	faults  []Fault
 	log     []Request
@@ -146,6 +147,26 @@ func (s *Server) Advance(d time.Duration) {
 	defer s.mu.Unlock()
 	s.offset += d
 }
+
+// ShortenSessions makes every session issued from now on last its
+// duration divided by factor: with 150, the shortest session STS grants
+// (900 s) expires 6 s after it is issued, and the default GetSessionToken
+// session (12 h) after 288 s. Tests use it to see a session come due in
+// seconds; the log still records the duration asked for. A factor of 1
+// restores AWS's durations for the sessions issued after the call.
+func (s *Server) ShortenSessions(factor int) error {
+	if factor < 1 || factor > maxShorten {
+		return fmt.Errorf("shorten: the factor must be 1 to %d, not %d", maxShorten, factor)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shorten = factor
+	return nil
+}
+
+// maxShorten is the largest factor ShortenSessions takes: it turns a
+// 900 s session into one of a second.
+const maxShorten = 900
 
 // CurrentCode returns the TOTP code the device serial shows at the
 // emulator's current time plus offset, for tests that need a valid code.

@@ -282,13 +282,18 @@ func durationParam(p url.Values, def, lo, hi int) (int, *apiError) {
 }
 
 // issue creates temporary credentials from template, valid for duration
-// seconds from now, and remembers them so requests signed with them verify.
+// seconds from now (shortened as ShortenSessions says), and remembers them
+// so requests signed with them verify.
 func (s *Server) issue(template cred, now time.Time, duration int) *cred {
 	c := template
 	c.temporary = true
 	c.secret = newSecret(30)
 	c.token = "FwoGZXIvYXdzEmu" + newSecret(190)
-	c.expires = now.Add(time.Duration(duration) * time.Second).Truncate(time.Second)
+	life := time.Duration(duration) * time.Second
+	if s.shorten > 1 {
+		life /= time.Duration(s.shorten)
+	}
+	c.expires = now.Add(life).Truncate(time.Second)
 	id := newID("ASIA", 16)
 	for s.keys[id] != nil {
 		id = newID("ASIA", 16)

@@ -1,5 +1,10 @@
-// Package testenv lets tests depend on outside programs (bash, zsh, fish,
-// the AWS CLI) without making them fail on a machine that has only Go.
+// Package testenv is what tests that run awsmfa and other programs for real
+// share: this module's commands built once per test binary (Builds), the
+// mounts that make a directory read-only or full (Mount, ReadOnly, Tmpfs),
+// more parallel tests for packages whose tests mostly wait (Parallel), and
+// outside programs (bash, zsh, fish, the AWS CLI) that a test may depend
+// on without failing on a machine that has only Go. Its subpackage sandbox
+// makes a private user with an STS emulator.
 //
 // A missing program skips the test with a message saying what to install.
 // When the environment variable AWSMFA_REQUIRE_ALL is set to 1, as CI sets

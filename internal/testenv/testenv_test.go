@@ -1,8 +1,11 @@
 package testenv
 
 import (
+	"flag"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -83,5 +86,52 @@ func TestSkip(t *testing.T) {
 				t.Errorf("Skip: skipped=%v failed=%v, want skipped=%v", f.skipped, f.failed, tt.wantSkipped)
 			}
 		})
+	}
+}
+
+// ranTests stands for testing.M: its Run returns the exit code.
+type ranTests int
+
+func (r ranTests) Run() int { return int(r) }
+
+// TestBuilds: a command is built once, runs, and is gone after Remove.
+func TestBuilds(t *testing.T) {
+	var b Builds
+	bin := b.Command(t, "stsemu")
+	if again := b.Command(t, "stsemu"); again != bin {
+		t.Errorf("a second Command = %q, want the first build %q", again, bin)
+	}
+	fi, err := os.Stat(bin)
+	if err != nil || fi.Mode()&0o100 == 0 {
+		t.Fatalf("the built command %s: %v, mode %v", bin, err, fi.Mode())
+	}
+	if code := b.RemoveAfter(ranTests(3)).Run(); code != 3 {
+		t.Errorf("RemoveAfter(m).Run() = %d, want m.Run's 3", code)
+	}
+	if _, err := os.Stat(bin); !os.IsNotExist(err) {
+		t.Errorf("after the tests ran, %s: %v, want it gone", bin, err)
+	}
+	if _, err := b.Build("no-such-command"); err == nil || !strings.Contains(err.Error(), "cannot build no-such-command") {
+		t.Errorf("Build of a command that does not exist: %v, want an error naming it", err)
+	}
+}
+
+// TestParallel: Parallel's Run sets -test.parallel, unless the command line
+// gave it, and then runs the tests.
+func TestParallel(t *testing.T) {
+	f := flag.Lookup("test.parallel")
+	before := f.Value.String()
+	t.Cleanup(func() { f.Value.Set(before) })
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	want := "7"
+	if given {
+		want = before
+	}
+	if code := Parallel(7, ranTests(5)).Run(); code != 5 {
+		t.Errorf("Run() = %d, want the tests' 5", code)
+	}
+	if got := f.Value.String(); got != want {
+		t.Errorf("-test.parallel = %s after Parallel(7), want %s (given on the command line: %v)", got, want, given)
 	}
 }

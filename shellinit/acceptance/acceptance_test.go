@@ -2,49 +2,29 @@ package acceptance
 
 import (
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/awsmfa/awsmfa/internal/ptytest"
 	"github.com/awsmfa/awsmfa/internal/stsemu"
+	"github.com/awsmfa/awsmfa/internal/testenv"
+	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 	"github.com/awsmfa/awsmfa/shellinit"
 )
 
-// realBin is the awsmfa built for this run by TestMain.
-var realBin string
+// builds holds the awsmfa binary the shims run, built once for the run.
+var builds testenv.Builds
 
+// TestMain runs eight tests at once (unless -parallel says): most of one
+// is a sleep until a session is due.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "awsmfa-acceptance-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	realBin = filepath.Join(dir, "awsmfa")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		gobin = "go"
-	}
-	build := exec.Command(gobin, "build", "-o", realBin, "github.com/awsmfa/awsmfa/cmd/awsmfa")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "cannot build awsmfa for the acceptance tests: %v\n", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Exit(testenv.Parallel(8, builds.RemoveAfter(m)).Run())
 }
 
 var shells = []string{"bash", "zsh", "fish"}
@@ -78,42 +58,25 @@ aws_access_key_id = %[1]s
 aws_secret_access_key = %[2]s
 `, stsemu.DemoAccessKeyID, stsemu.DemoSecretAccessKey)
 
-// world is one user's machine: config files, a cache, an emulator, and a
-// shim named awsmfa first in PATH that records each start and runs the real
-// binary. The hooks point at the shim.
+// world is one user's machine: config files, a cache, an emulator (the
+// sandbox), and a shim named awsmfa first in PATH that records each start
+// and runs the real binary. The hooks point at the shim.
 type world struct {
-	t     *testing.T
-	emu   *stsemu.Server
-	url   string
-	dir   string
-	shim  string
-	cache string
-	// hits counts every HTTP request that reached the emulator's address,
-	// whatever it was and whether or not the emulator logged it.
-	hits atomic.Int64
+	*sandbox.User
+	t    *testing.T
+	dir  string // the shim's directory and the hooks' files
+	bin  string // the real awsmfa
+	shim string
 }
 
 func newWorld(t *testing.T) *world {
-	emu := stsemu.New(stsemu.DemoState())
-	w := &world{t: t, emu: emu, dir: t.TempDir()}
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w.hits.Add(1)
-		emu.ServeHTTP(rw, r)
-	}))
-	t.Cleanup(srv.Close)
-	w.url = srv.URL
-	w.cache = filepath.Join(w.dir, "cache")
-	for name, text := range map[string]string{"config": config, "credentials": credentials} {
-		if err := os.WriteFile(filepath.Join(w.dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	w := &world{User: sandbox.New(t, stsemu.DemoState(), config, credentials), t: t, dir: t.TempDir(), bin: builds.Command(t, "awsmfa")}
 	bin := filepath.Join(w.dir, "bin")
 	if err := os.Mkdir(bin, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	w.shim = filepath.Join(bin, "awsmfa")
-	shim := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$*\" >> %s\nexec %s \"$@\"\n", shq(w.shim+".starts"), shq(realBin))
+	shim := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$*\" >> %s\nexec %s \"$@\"\n", shq(w.shim+".starts"), shq(w.bin))
 	if err := os.WriteFile(w.shim, []byte(shim), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -166,32 +129,23 @@ func (w *world) shell(name string, extra ...string) *ptytest.Shell {
 		// default role session name (part of the cache key) comes from it.
 		"USER=" + w.user(),
 		"LOGNAME=" + w.user(),
-		"AWS_CONFIG_FILE=" + filepath.Join(w.dir, "config"),
-		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(w.dir, "credentials"),
-		"AWS_ENDPOINT_URL_STS=" + w.url,
-		"AWS_ENDPOINT_URL_IAM=" + w.url,
+		"AWS_CONFIG_FILE=" + w.Config(),
+		"AWS_SHARED_CREDENTIALS_FILE=" + w.Credentials(),
+		"AWS_ENDPOINT_URL_STS=" + w.URL,
+		"AWS_ENDPOINT_URL_IAM=" + w.URL,
 		"AWS_EC2_METADATA_DISABLED=true",
-		"XDG_CACHE_HOME=" + w.cache,
+		"XDG_CACHE_HOME=" + w.Cache,
 	}, extra...)
 	return ptytest.StartShell(w.t, name, ptytest.Options{Env: env, RC: rc})
 }
 
 // code is the demo device's current code by the emulator's clock.
-func (w *world) code() string {
-	w.t.Helper()
-	c, err := w.emu.CurrentCode(stsemu.DemoSerial, 0)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return c
-}
+func (w *world) code() string { return w.Code(w.t) }
 
-// issued counts the action's successful calls. (Rejected ones are not
-// counted: with shortSessions, the SDK's first try of each call is refused
-// for clock skew and retried.)
+// issued counts the action's successful calls.
 func (w *world) issued(action string) int {
 	n := 0
-	for _, r := range w.emu.Log() {
+	for _, r := range w.Emu.Log() {
 		if r.Action == action && r.Status == 200 && r.ErrorCode == "" {
 			n++
 		}
@@ -231,14 +185,48 @@ func refreshAt(t *testing.T, sh *ptytest.Shell) time.Time {
 	return time.Unix(n, 0)
 }
 
-// shortSessions sets the emulator's clock 880 s behind the wall clock, so
-// that the shortest session STS grants (900 s) expires 20 s from now by
-// awsmfa's clock. (The SDK corrects its signing time for the skew, as it
-// does with AWS.) awsmfa refreshes no earlier than half a session's life, so
-// this is how a test sees a session come due in seconds rather than minutes.
-func (w *world) shortSessions() { w.emu.Advance(-880 * time.Second) }
+// firstLife is how long soonDue's first sessions last.
+const firstLife = 4 * time.Second
 
-// waitUntil sleeps until the wall clock has passed at.
+// soonDue gives a test a session that comes due in seconds. prepare runs in
+// a new world whose emulator shortens sessions to life seconds per 900
+// asked for (the shortest STS grants), and a role's MFA session to 48
+// times that: it starts the shells it needs with minTTL (a quarter of
+// life) as AWSMFA_MIN_TTL, exports a session, notes whatever must be seen
+// before the session is due, and returns the session's refresh time
+// (AWSMFA_REFRESH_AT). Once prepare has returned, the emulator issues
+// sessions of AWS's lengths again, so that a refreshed session is not due
+// again during the rest of the test.
+//
+// On a loaded machine prepare may outlast those seconds; then a prompt may
+// have been due already, what prepare noted proves nothing, and soonDue
+// tries again in a new world with sessions twice as long, up to 32 s
+// (a 23-second wait, twice what a loaded machine was seen to need). The caller checks what prepare noted only after soonDue returns.
+func soonDue(t *testing.T, prepare func(w *world, minTTL string) (due time.Time)) (*world, time.Time) {
+	t.Helper()
+	for life := firstLife; ; life *= 2 {
+		w := newWorld(t)
+		if err := w.Emu.ShortenSessions(int(900 * time.Second / life)); err != nil {
+			t.Fatal(err)
+		}
+		due := prepare(w, (life / 4).String())
+		// The shells read the same clock before each prompt that this
+		// reads after the last: every prompt so far came before the due time.
+		if time.Now().Before(due) {
+			if err := w.Emu.ShortenSessions(1); err != nil {
+				t.Fatal(err)
+			}
+			return w, due
+		}
+		if life >= 32*time.Second {
+			t.Fatalf("even with sessions of %v the session was due before the test had looked at it; is the machine that loaded?", life)
+		}
+		t.Logf("the session of %v was due before the test had looked at it (a loaded machine); again with one of %v", life, 2*life)
+	}
+}
+
+// waitUntil sleeps until the wall clock is past at, by awsmfa's reckoning
+// too: the hooks compare whole seconds, awsmfa the exact instant.
 func waitUntil(at time.Time) {
 	time.Sleep(time.Until(at.Add(time.Second)))
 }
@@ -246,6 +234,7 @@ func waitUntil(at time.Time) {
 // TestNotDue: after eval of env output with the hook loaded, 50 prompts
 // start no awsmfa, and the segment shows the time left.
 func TestNotDue(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()
@@ -280,16 +269,20 @@ func TestNotDue(t *testing.T) {
 // TestRoleRefresh: once a role session is due, the next prompt holds a new
 // one, minted from the cached MFA session with no code.
 func TestRoleRefresh(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			w.shortSessions()
-			sh := w.shell(shell, "AWSMFA_MIN_TTL=10s")
-			sh.Run(envLine(shell, "admin-short", w.code()))
-			old := keyOf(sh)
-			due := refreshAt(t, sh)
-			if seg := segmentOf(sh); !regexp.MustCompile(`^admin-short [0-9]+s$`).MatchString(seg) {
+			var sh *ptytest.Shell
+			var old, seg string
+			w, due := soonDue(t, func(w *world, minTTL string) time.Time {
+				sh = w.shell(shell, "AWSMFA_MIN_TTL="+minTTL)
+				sh.Run(envLine(shell, "admin-short", w.code()))
+				old = keyOf(sh)
+				seg = segmentOf(sh)
+				return refreshAt(t, sh)
+			})
+			if !regexp.MustCompile(`^admin-short [0-9]+s$`).MatchString(seg) {
 				t.Errorf("before it is due the segment is %q, want admin-short and the seconds left", seg)
 			}
 			waitUntil(due)
@@ -317,16 +310,19 @@ func TestRoleRefresh(t *testing.T) {
 // terminal. Ctrl-C there keeps the old environment and the following prompts
 // do not ask until the back-off ends; then one code typed gives a new session.
 func TestCodeRefresh(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			w.shortSessions()
-			sh := w.shell(shell, "AWSMFA_MIN_TTL=10s")
-			sh.Run(envLine(shell, "short", w.code()))
-			old := keyOf(sh)
-			due := refreshAt(t, sh)
-			w.emu.Advance(30 * time.Second) // the next code is a new one
+			var sh *ptytest.Shell
+			var old string
+			w, due := soonDue(t, func(w *world, minTTL string) time.Time {
+				sh = w.shell(shell, "AWSMFA_MIN_TTL="+minTTL)
+				sh.Run(envLine(shell, "short", w.code()))
+				old = keyOf(sh)
+				return refreshAt(t, sh)
+			})
+			w.Emu.Advance(30 * time.Second) // the next code is a new one
 			waitUntil(due)
 
 			sh.Send("\r")
@@ -369,27 +365,31 @@ func TestCodeRefresh(t *testing.T) {
 // prompt refreshes it, and the second's next due prompt takes that session
 // from the cache with no STS request of any kind, in each pair of shells.
 func TestTwoShells(t *testing.T) {
+	t.Parallel()
 	for _, pair := range [][2]string{{"bash", "zsh"}, {"zsh", "fish"}, {"fish", "bash"}} {
 		first, second := pair[0], pair[1]
 		t.Run(first+"-"+second, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			w.shortSessions()
-			a := w.shell(first, "AWSMFA_MIN_TTL=10s")
-			b := w.shell(second, "AWSMFA_MIN_TTL=10s")
-			a.Run(envLine(first, "admin-short", w.code()))
-			b.Run(envLine(second, "admin-short", ""))
-			old := keyOf(a)
-			if got := keyOf(b); got != old {
+			var a, b *ptytest.Shell
+			var old, got string
+			w, due := soonDue(t, func(w *world, minTTL string) time.Time {
+				a = w.shell(first, "AWSMFA_MIN_TTL="+minTTL)
+				b = w.shell(second, "AWSMFA_MIN_TTL="+minTTL)
+				a.Run(envLine(first, "admin-short", w.code()))
+				b.Run(envLine(second, "admin-short", ""))
+				old, got = keyOf(a), keyOf(b)
+				return refreshAt(t, a)
+			})
+			if got != old {
 				t.Fatalf("the second shell got %q, want the cached %q", got, old)
 			}
-			waitUntil(refreshAt(t, a))
+			waitUntil(due)
 			a.Run("")
 			fresh := keyOf(a)
 			if fresh == old {
 				t.Fatalf("the first shell did not refresh")
 			}
-			hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+			hits, logged, starts := w.Hits(), len(w.Emu.Log()), len(w.starts())
 			b.Run("")
 			if got := keyOf(b); got != fresh {
 				t.Errorf("the second shell holds %q, want the first shell's new %q", got, fresh)
@@ -399,9 +399,9 @@ func TestTwoShells(t *testing.T) {
 			if got := hookStarts(w.starts()[starts:]); got != 1 {
 				t.Errorf("the second shell's due prompt started awsmfa --hook %d times, want 1: %q", got, w.starts()[starts:])
 			}
-			if got := w.hits.Load() - hits; got != 0 {
-				t.Errorf("the second shell's refresh sent %d requests to STS, want none: %+v", got, w.emu.Log()[logged:])
-			} else if got := w.emu.Log()[logged:]; len(got) != 0 {
+			if got := w.Hits() - hits; got != 0 {
+				t.Errorf("the second shell's refresh sent %d requests to STS, want none: %+v", got, w.Emu.Log()[logged:])
+			} else if got := w.Emu.Log()[logged:]; len(got) != 0 {
 				t.Errorf("the second shell's refresh is in the emulator's log, want nothing: %+v", got)
 			}
 			if got := w.issued("GetSessionToken"); got != 1 {
@@ -424,20 +424,24 @@ func hookStarts(starts []string) int {
 
 // TestUnset: after awsmfa env --unset the hook is quiet in that shell.
 func TestUnset(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t)
-			w.shortSessions()
-			sh := w.shell(shell, "AWSMFA_MIN_TTL=10s")
-			sh.Run(envLine(shell, "admin-short", w.code()))
-			due := refreshAt(t, sh)
-			if shell == "fish" {
-				sh.Run("awsmfa env --unset --shell fish | source")
-			} else {
-				sh.Run(`eval "$(awsmfa env --unset --shell ` + shell + `)"`)
-			}
-			before := len(w.starts())
+			var sh *ptytest.Shell
+			var before int
+			w, due := soonDue(t, func(w *world, minTTL string) time.Time {
+				sh = w.shell(shell, "AWSMFA_MIN_TTL="+minTTL)
+				sh.Run(envLine(shell, "admin-short", w.code()))
+				due := refreshAt(t, sh)
+				if shell == "fish" {
+					sh.Run("awsmfa env --unset --shell fish | source")
+				} else {
+					sh.Run(`eval "$(awsmfa env --unset --shell ` + shell + `)"`)
+				}
+				before = len(w.starts())
+				return due
+			})
 			waitUntil(due)
 			for range 3 {
 				sh.Run("")
@@ -461,6 +465,7 @@ func TestUnset(t *testing.T) {
 // unknown value is refused by name. In each case the old environment stays
 // and the hook backs off.
 func TestHookMFAModes(t *testing.T) {
+	t.Parallel()
 	// Typed ahead at the due prompt, it must reach the shell as a command,
 	// not awsmfa as a code.
 	const typed = `printf '%s-%s\n' typed ahead`
@@ -469,15 +474,17 @@ func TestHookMFAModes(t *testing.T) {
 		for _, shell := range shells {
 			t.Run(mode+"/"+shell, func(t *testing.T) {
 				t.Parallel()
-				w := newWorld(t)
-				w.shortSessions()
-				sh := w.shell(shell, "AWSMFA_MIN_TTL=10s", "AWSMFA_HOOK_MFA="+mode)
-				sh.Run(envLine(shell, "short", w.code()))
-				old := keyOf(sh)
-				due := refreshAt(t, sh)
+				var sh *ptytest.Shell
+				var old string
+				w, due := soonDue(t, func(w *world, minTTL string) time.Time {
+					sh = w.shell(shell, "AWSMFA_MIN_TTL="+minTTL, "AWSMFA_HOOK_MFA="+mode)
+					sh.Run(envLine(shell, "short", w.code()))
+					old = keyOf(sh)
+					return refreshAt(t, sh)
+				})
 				waitUntil(due)
 
-				hits, logged, starts := w.hits.Load(), len(w.emu.Log()), len(w.starts())
+				hits, logged, starts := w.Hits(), len(w.Emu.Log()), len(w.starts())
 				sh.Send("\r" + typed + "\r")
 				out := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
 				next := sh.Expect(`(?s)^(.*?)` + regexp.QuoteMeta(ptytest.Prompt))[1]
@@ -527,13 +534,13 @@ func TestHookMFAModes(t *testing.T) {
 				if got := w.starts()[starts:]; len(got) != 1 {
 					t.Errorf("during the back-off awsmfa started again: %q", got)
 				}
-				for _, r := range w.emu.Log()[logged:] {
+				for _, r := range w.Emu.Log()[logged:] {
 					if r.CodeSent {
 						t.Errorf("an STS request carried a code: %+v", r)
 					}
 				}
-				if got := w.hits.Load() - hits; got != 0 {
-					t.Errorf("%d requests reached STS, want none: %+v", got, w.emu.Log()[logged:])
+				if got := w.Hits() - hits; got != 0 {
+					t.Errorf("%d requests reached STS, want none: %+v", got, w.Emu.Log()[logged:])
 				}
 			})
 		}
@@ -543,6 +550,7 @@ func TestHookMFAModes(t *testing.T) {
 // TestNoEnvNoStarts: a shell with the hook loaded where awsmfa env was
 // never evaluated starts no awsmfa, prompt after prompt.
 func TestNoEnvNoStarts(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()

@@ -16,11 +16,12 @@ import (
 // loaded, `awsmfa env <TAB>` offers the profile names of the test's config,
 // which the script gets from `awsmfa list --names`.
 func TestCompletionProfiles(t *testing.T) {
+	t.Parallel()
 	for _, shell := range shells {
 		t.Run(shell, func(t *testing.T) {
 			t.Parallel()
 			w := newWorld(t)
-			out, err := exec.Command(realBin, "completion", shell).Output()
+			out, err := exec.Command(w.bin, "completion", shell).Output()
 			if err != nil {
 				t.Fatalf("awsmfa completion %s: %v", shell, err)
 			}
@@ -29,8 +30,8 @@ func TestCompletionProfiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The profile list the completion must offer, from the binary.
-			list := exec.Command(realBin, "list", "--names")
-			list.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(w.dir, "config"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(w.dir, "credentials"), "HOME="+w.dir)
+			list := exec.Command(w.bin, "list", "--names")
+			list.Env = append(os.Environ(), "AWS_CONFIG_FILE="+w.Config(), "AWS_SHARED_CREDENTIALS_FILE="+w.Credentials(), "HOME="+w.Home)
 			names, err := list.Output()
 			if err != nil {
 				t.Fatalf("awsmfa list --names, which the completion reads profile names from, failed: %v", err)
