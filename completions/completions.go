@@ -12,6 +12,7 @@ package completions
 import (
 	_ "embed"
 	"fmt"
+	"github.com/awsmfa/awsmfa/exporter"
 	"sort"
 	"strings"
 )
@@ -114,7 +115,7 @@ func posixData(cmds []Command) map[string]string {
 	valueFlags := map[string]bool{}
 	for _, c := range cmds {
 		names = append(names, c.Name)
-		describe = append(describe, "    "+posixQuote(c.Name+":"+c.Usage))
+		describe = append(describe, "    "+exporter.Quote(exporter.Zsh{}, c.Name+":"+c.Usage))
 		var flags []string
 		for _, f := range c.Flags {
 			flags = append(flags, "--"+f.Name)
@@ -143,7 +144,7 @@ func fishData(cmds []Command) map[string]string {
 	valueFlags := map[string]bool{}
 	for _, c := range cmds {
 		names = append(names, c.Name)
-		lines = append(lines, fmt.Sprintf("complete -c awsmfa -n __awsmfa_no_command -f -a %s -d %s", c.Name, fishQuote(c.Usage)))
+		lines = append(lines, fmt.Sprintf("complete -c awsmfa -n __awsmfa_no_command -f -a %s -d %s", c.Name, exporter.Quote(exporter.Fish{}, c.Usage)))
 		cond := fmt.Sprintf("'__awsmfa_using %s'", c.Name)
 		for _, f := range c.Flags {
 			line := fmt.Sprintf("complete -c awsmfa -n %s -l %s", cond, f.Name)
@@ -201,10 +202,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func posixQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
-
-func fishQuote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

@@ -49,7 +49,7 @@ func newFake(t testing.TB) *fake {
 	if err := os.MkdirAll(filepath.Dir(bin), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(bin, []byte(fmt.Sprintf(fakeScript, quotePOSIX(dir))), 0o700); err != nil {
+	if err := os.WriteFile(bin, []byte(fmt.Sprintf(fakeScript, bash{}.Quote(dir))), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	return &fake{t: t, dir: dir, bin: bin}
@@ -115,7 +115,7 @@ func (s session) exports(shell string) string {
 		if shell == "fish" {
 			fmt.Fprintf(&b, "set -gx %s %s\n", v[0], fish{}.Quote(v[1]))
 		} else {
-			fmt.Fprintf(&b, "export %s=%s\n", v[0], quotePOSIX(v[1]))
+			fmt.Fprintf(&b, "export %s=%s\n", v[0], bash{}.Quote(v[1]))
 		}
 	}
 	return b.String()
@@ -135,7 +135,7 @@ func load(shell, file string) string {
 	if shell == "fish" {
 		return "source " + fish{}.Quote(file)
 	}
-	return ". " + quotePOSIX(file)
+	return ". " + bash{}.Quote(file)
 }
 
 // hookFile writes the hook script for shell, running bin, into a file.
@@ -212,7 +212,7 @@ func setPath(sh *ptytest.Shell, dir string) {
 	if sh.Name == "fish" {
 		sh.Run("set -gx PATH " + fish{}.Quote(dir))
 	} else {
-		sh.Run("PATH=" + quotePOSIX(dir))
+		sh.Run("PATH=" + bash{}.Quote(dir))
 	}
 }
 
@@ -704,7 +704,7 @@ end`
 				t.Skip("no date program")
 			}
 			shim := filepath.Join(filepath.Dir(f.bin), "date")
-			script := fmt.Sprintf("#!/bin/sh\nprintf 'date\\n' >> %s\nexec %s \"$@\"\n", quotePOSIX(filepath.Join(f.dir, "dates")), quotePOSIX(date))
+			script := fmt.Sprintf("#!/bin/sh\nprintf 'date\\n' >> %s\nexec %s \"$@\"\n", bash{}.Quote(filepath.Join(f.dir, "dates")), bash{}.Quote(date))
 			if err := os.WriteFile(shim, []byte(script), 0o700); err != nil {
 				t.Fatal(err)
 			}

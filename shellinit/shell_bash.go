@@ -1,6 +1,10 @@
 package shellinit
 
-import _ "embed"
+import (
+	_ "embed"
+
+	"github.com/awsmfa/awsmfa/exporter"
+)
 
 //go:embed hook.bash
 var bashHook string
@@ -9,5 +13,5 @@ var bashHook string
 type bash struct{}
 
 func (bash) Name() string             { return "bash" }
-func (bash) Quote(s string) string    { return quotePOSIX(s) }
+func (bash) Quote(s string) string    { return exporter.Quote(exporter.Bash{}, s) }
 func (b bash) Hook(bin string) string { return render(b, bashHook, bin) }

@@ -2,7 +2,8 @@ package shellinit
 
 import (
 	_ "embed"
-	"strings"
+
+	"github.com/awsmfa/awsmfa/exporter"
 )
 
 //go:embed hook.fish
@@ -13,9 +14,7 @@ type fish struct{}
 
 func (fish) Name() string { return "fish" }
 
-// Quote quotes s in single quotes for fish: \ becomes \\ and ' becomes \'.
-func (fish) Quote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
+// Quote quotes s as one fish word (exporter.Quote).
+func (fish) Quote(s string) string { return exporter.Quote(exporter.Fish{}, s) }
 
 func (f fish) Hook(bin string) string { return render(f, fishHook, bin) }

@@ -1,6 +1,10 @@
 package shellinit
 
-import _ "embed"
+import (
+	_ "embed"
+
+	"github.com/awsmfa/awsmfa/exporter"
+)
 
 //go:embed hook.zsh
 var zshHook string
@@ -9,5 +13,5 @@ var zshHook string
 type zsh struct{}
 
 func (zsh) Name() string             { return "zsh" }
-func (zsh) Quote(s string) string    { return quotePOSIX(s) }
+func (zsh) Quote(s string) string    { return exporter.Quote(exporter.Zsh{}, s) }
 func (z zsh) Hook(bin string) string { return render(z, zshHook, bin) }

@@ -58,8 +58,3 @@ func Lookup(name string) (Shell, error) {
 func render(sh Shell, script, bin string) string {
 	return strings.ReplaceAll(script, binPlaceholder, sh.Quote(bin))
 }
-
-// quotePOSIX quotes s in single quotes for bash and zsh: ' becomes '\”.
-func quotePOSIX(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
