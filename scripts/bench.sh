@@ -316,8 +316,9 @@ hook_rows() {
 		echo "$out" | tail -n 20 >&2
 		return
 	fi
-	# The metrics line: "N  X ns/op  V1 UNIT1  V2 UNIT2 ...".
-	line=$(echo "$out" | grep -e '-hook-cpu-µs' | tail -n 1)
+	# The metrics line: "N  X ns/op  V1 UNIT1  V2 UNIT2 ...". Too few prompts
+	# give none; each shell's row then says it was not measured.
+	line=$(echo "$out" | grep -e '-hook-cpu-µs' | tail -n 1 || true)
 	metric() { echo "$line" | awk -v unit="$1" '{ for (i = 2; i <= NF; i++) if ($i == unit) { print $(i - 1); exit } }'; }
 	# The figure is the CPU time after an empty line (the shell's process CPU
 	# clock, median of per-round differences, with its 95% interval); beside
