@@ -14,12 +14,13 @@
 //     leaves half a file and never loses the previous session; the
 //     temporary files a killed writer left are removed by the next save
 //     (internal/fsx).
-//   - Writes are durable when Save or Fetch returns: the directory is
-//     synced after the rename. The saves of nested Fetch calls (a role
-//     session fetched with an MFA session fetched inside it), and any
-//     other write that joins the Batch the context of Fetch carries
-//     (fsx.BatchFrom), share one directory sync, made before the
-//     outermost Fetch returns, even when it fails.
+//   - Writes are durable when Save returns, and when the outermost of
+//     nested Fetch calls returns: the directory is synced after the
+//     rename. The saves of nested Fetch calls (a role session fetched with
+//     an MFA session fetched inside it), and any other write that joins
+//     the Batch the context of Fetch carries (fsx.BatchFrom), share one
+//     directory sync, made before the outermost Fetch returns, even when
+//     it fails.
 //   - Fetch is single-flight across goroutines and processes: an exclusive
 //     lock on "KEY.lock" (github.com/gofrs/flock) is taken and the cache is
 //     read again before fetching, so N callers that need the same session

@@ -96,8 +96,7 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 // batch returns ctx carrying the fsx.Batch that the saves under it join,
 // and the function that syncs it. A Fetch inside another (a role session
 // fetched with an MFA session) joins the outer one's Batch, and its sync
-// is left to the outer Fetch: the renames of both, and of any other write
-// that joins (the record of a spent MFA code), are made durable by one
+// is left to the outer Fetch: the renames of both are made durable by one
 // directory sync when the outermost Fetch returns.
 func (s *Store) batch(ctx context.Context) (context.Context, func()) {
 	if fsx.BatchFrom(ctx) != nil {

@@ -173,8 +173,9 @@ func (b *Batch) add(dir string) {
 }
 
 // Sync makes every rename done with b so far durable, syncing each
-// directory once. It is best effort, as the directory sync of a single
-// WriteFile is: the renames have happened either way.
+// directory once; a write made with b after it waits for the next Sync.
+// It is best effort, as the directory sync of a single WriteFile is: the
+// renames have happened either way.
 func (b *Batch) Sync() {
 	b.mu.Lock()
 	dirs := b.dirs
