@@ -14,6 +14,13 @@
 //     leaves half a file and never loses the previous session; the
 //     temporary files a killed writer left are removed by the next save
 //     (internal/fsx).
+//   - Writes are durable when Save returns, and when the outermost of
+//     nested Fetch calls returns: the directory is synced after the
+//     rename. The saves of nested Fetch calls (a role session fetched with
+//     an MFA session fetched inside it), and any other write that joins
+//     the Batch the context of Fetch carries (fsx.BatchFrom), share one
+//     directory sync, made before the outermost Fetch returns, even when
+//     it fails.
 //   - Fetch is single-flight across goroutines and processes: an exclusive
 //     lock on "KEY.lock" (github.com/gofrs/flock) is taken and the cache is
 //     read again before fetching, so N callers that need the same session
@@ -84,6 +91,10 @@ type Store struct {
 	// file is written and synced and before it is renamed into place; an
 	// error from it aborts the save as a failing rename would.
 	beforeRename func(tmp string) error
+
+	// syncDir, when set (only by tests), is called instead of syncing the
+	// directory after a Save or the saves of a Fetch.
+	syncDir func(dir string)
 }
 
 // Option configures a Store.
@@ -256,6 +267,13 @@ func decode(p string, data []byte) (Session, error) {
 // an access key, secret, session token or expiry, and refuses to replace a
 // file Load would refuse.
 func (s *Store) Save(key string, sess Session) error {
+	b := &fsx.Batch{SyncDir: s.syncDir}
+	defer b.Sync()
+	return s.save(key, sess, b)
+}
+
+// save is Save, leaving the directory sync to batch.
+func (s *Store) save(key string, sess Session, batch *fsx.Batch) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
@@ -281,13 +299,7 @@ func (s *Store) Save(key string, sess Session) error {
 			return err
 		}
 	}
-	return s.writeAtomic(p, data)
-}
-
-// writeAtomic writes data to p through a synced temporary file and a
-// rename (internal/fsx), removing the temporary files of killed writers.
-func (s *Store) writeAtomic(p string, data []byte) error {
-	err := fsx.WriteFile(p, data, 0o600, fsx.Options{LegacyTemp: legacyTemp, BeforeRename: s.beforeRename})
+	err = fsx.WriteFile(p, data, 0o600, fsx.Options{LegacyTemp: legacyTemp, BeforeRename: s.beforeRename, Batch: batch})
 	if err != nil {
 		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, sysErr(err))
 	}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
 // Fetch returns a usable session for key, calling fetch at most once across
@@ -24,7 +26,9 @@ import (
 //     write permission), there is nothing to serialise: fetch is called
 //     without the lock and its session returned with ErrNotSaved.
 //  3. Otherwise fetch is called with ctx, the new session is saved and
-//     returned with cached false, and the lock is released.
+//     returned with cached false, and the lock is released. The save is
+//     durable when the outermost of nested Fetch calls returns: ctx carries
+//     an fsx.Batch that their saves share (see the package comment).
 //
 // A new session whose Issued is zero is stamped with the Store's clock.
 // Errors from fetch are returned as they are. An unsafe cache file is an
@@ -65,6 +69,8 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 		return s.fetchUnsaved(ctx, fetch, why)
 	}
 	defer unlock()
+	ctx, commit := s.batch(ctx)
+	defer commit()
 
 	switch sess, err := s.Load(key); {
 	case err == nil:
@@ -81,10 +87,23 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	if err != nil {
 		return Session{}, false, err
 	}
-	if err := s.Save(key, sess); err != nil {
+	if err := s.save(key, sess, fsx.BatchFrom(ctx)); err != nil {
 		return sess, false, &notSavedError{err: err}
 	}
 	return sess, false, nil
+}
+
+// batch returns ctx carrying the fsx.Batch that the saves under it join,
+// and the function that syncs it. A Fetch inside another (a role session
+// fetched with an MFA session) joins the outer one's Batch, and its sync
+// is left to the outer Fetch: the renames of both are made durable by one
+// directory sync when the outermost Fetch returns.
+func (s *Store) batch(ctx context.Context) (context.Context, func()) {
+	if fsx.BatchFrom(ctx) != nil {
+		return ctx, func() {}
+	}
+	b := &fsx.Batch{SyncDir: s.syncDir}
+	return fsx.WithBatch(ctx, b), b.Sync
 }
 
 // fetchNew calls fetch and stamps the new session's times as Save keeps

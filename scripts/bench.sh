@@ -12,8 +12,10 @@
 # Environment: BENCH_RUNS (runs per timed command, default 300, at least
 # 200), BENCH_ROUNDS (default 10: the runs are split into rounds, see
 # measure), BENCH_WARMUP (default 30), BENCH_PROMPTS (prompts per shell
-# configuration for the hook benchmark, default 500). hyperfine is used when installed (-N, JSON export);
-# otherwise internal/benchprog/benchtool times the runs itself.
+# configuration for the hook benchmark, default 500), BENCH_COLD_RUNS (runs
+# of each tool on the cold path beside aws-vault, default 60). hyperfine is
+# used when installed (-N, JSON export); otherwise
+# internal/benchprog/benchtool times the runs itself.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -75,8 +77,24 @@ export AWS_CONFIG_FILE=$HOME/.aws/config AWS_SHARED_CREDENTIALS_FILE=$HOME/.aws/
 export AWS_EC2_METADATA_DISABLED=true SHELL=/bin/bash
 mkdir -p "$HOME/.aws"
 
+# The demo account, and COLD_DEVICES more virtual MFA devices of its user
+# for the cold-path row: AWS accepts each code once per device, so each
+# cold run spends a code of a device of its own.
+COLD_DEVICES=1000
+COLD_SERIAL=arn:aws:iam::123456789012:mfa/bench-
+"$BIN/stsemu" state --demo >"$TMP/demo.json"
+SEED=$(awk -F'"' '$2 == "seed" { print $4; exit }' "$TMP/demo.json")
+awk -v n="$COLD_DEVICES" -v serial="$COLD_SERIAL" -v seed="$SEED" '
+	!done && $1 == "\"mfa_devices\":" {
+		print
+		for (i = 1; i <= n; i++) printf "{\"serial\": \"%s%d\", \"seed\": \"%s\"},\n", serial, i, seed
+		done = 1
+		next
+	}
+	{ print }' "$TMP/demo.json" >"$TMP/state.json"
+
 say "starting the STS emulator"
-"$BIN/stsemu" serve --demo --addr 127.0.0.1:0 >"$TMP/emu.out" 2>"$TMP/emu.err" &
+"$BIN/stsemu" serve --state "$TMP/state.json" --addr 127.0.0.1:0 >"$TMP/emu.out" 2>"$TMP/emu.err" &
 EMU_PID=$!
 URL=
 for _ in $(seq 100); do
@@ -187,6 +205,86 @@ measure profiles \
 	"env AWS_CONFIG_FILE=$TMP/config.1000 $BIN/awsmfa env --shell bash dev" \
 	"env AWS_CONFIG_FILE=$TMP/config.10000 $BIN/awsmfa env --shell bash dev"
 
+# The cold path beside aws-vault: `env` for a role through a new MFA
+# session (GetSessionToken with a code, then AssumeRole), both caches
+# emptied before every run, each run with a device of its own (see
+# COLD_DEVICES). aws-vault 7.2.0 is built from the module zip in the module
+# cache (the proxy refuses it), with its file keyring in $TMP and a session
+# bus address that goes nowhere, so that it neither asks for a password nor
+# starts a D-Bus daemon. It builds its STS client by hand and reads no
+# endpoint from the environment, so the build adds exactly that: a
+# resolver returning AWS_ENDPOINT_URL_STS when it is set. Both get their
+# code from the same mfa_process.
+COLD_ROW=
+cold_row() {
+	local zip src cold=$TMP/cold runs
+	zip=$GOMODCACHE/cache/download/github.com/99designs/aws-vault/v7/@v/v7.2.0.zip
+	if [ ! -f "$zip" ]; then
+		COLD_ROW="cold role env: awsmfa|same, aws-vault 7.2.0|-|<= 1.0x|n/a|not measured: no aws-vault v7.2.0 module zip in $GOMODCACHE/cache/download"
+		say "skipping the aws-vault row: no module zip $zip"
+		return
+	fi
+	say "building aws-vault 7.2.0 from $zip"
+	mkdir -p "$TMP/aws-vault"
+	src=$TMP/aws-vault/github.com/99designs/aws-vault/v7@v7.2.0
+	if ! (cd "$TMP/aws-vault" && unzip -q "$zip" && chmod -R u+w . &&
+		awk '{ print }
+			$0 == "\t\"log\"" { print "\t\"os\"" }
+			/^\treturn func\(service, region string, options \.\.\.interface\{\}\) \(aws\.Endpoint, error\) \{$/ {
+				print "\t\tif u := os.Getenv(\"AWS_ENDPOINT_URL_STS\"); u != \"\" && service == sts.ServiceID {"
+				print "\t\t\treturn aws.Endpoint{URL: u, SigningRegion: region}, nil"
+				print "\t\t}"
+				n++
+			}
+			END { exit n != 1 }' "$src/vault/stsendpointresolver.go" >"$TMP/resolver.go" &&
+		mv "$TMP/resolver.go" "$src/vault/stsendpointresolver.go" &&
+		cd "$src" && GOPROXY=off GOFLAGS="-mod=mod -buildvcs=false" build -o "$BIN/aws-vault" . ) >"$TMP/aws-vault.log" 2>&1; then
+		COLD_ROW="cold role env: awsmfa|same, aws-vault 7.2.0|-|<= 1.0x|n/a|not measured: aws-vault did not build (GOPROXY=off)"
+		say "skipping the aws-vault row: it did not build:"
+		tail -n 5 "$TMP/aws-vault.log" >&2
+		return
+	fi
+	mkdir -p "$cold/cache" "$cold/vault"
+	cat >"$cold/prepare" <<-EOF
+		#!/usr/bin/env bash
+		# Untimed before every cold run: the next device, both caches empty.
+		set -eu
+		n=\$(( \$(cat $cold/n 2>/dev/null || echo 0) % $COLD_DEVICES + 1 ))
+		echo "\$n" >$cold/n
+		serial=$COLD_SERIAL\$n
+		code="$BIN/stsemu code --url $URL --serial \$serial"
+		printf '[profile dev]\nregion = us-east-1\nmfa_serial = %s\nmfa_process = %s\n\n[profile admin]\nregion = us-east-1\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/demo-admin\nmfa_serial = %s\nmfa_process = %s\n' "\$serial" "\$code" "\$serial" "\$code" >$cold/config
+		find $cold/cache -mindepth 1 -delete
+		rm -rf $cold/vault
+		cp -a $cold/vault.empty $cold/vault
+	EOF
+	(
+		export AWS_CONFIG_FILE=$cold/config XDG_CACHE_HOME=$cold/cache
+		export AWS_VAULT_BACKEND=file AWS_VAULT_FILE_PASSPHRASE=bench AWS_VAULT_FILE_DIR=$cold/vault
+		export DBUS_SESSION_BUS_ADDRESS=unix:path=$cold/no-session-bus
+		AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET "$BIN/aws-vault" add --env dev >/dev/null
+		cp -a "$cold/vault" "$cold/vault.empty"
+		bash "$cold/prepare"
+		# One run each outside the timing: a failure stops here, with its words.
+		"$BIN/awsmfa" env --shell bash admin >/dev/null
+		bash "$cold/prepare"
+		"$BIN/aws-vault" export --format=env admin >/dev/null
+		runs=${BENCH_COLD_RUNS:-60}
+		PER_ROUND=$(((runs + ROUNDS - 1) / ROUNDS)) WARMUP=0 PREPARE="bash $cold/prepare" measure cold \
+			"$BIN/awsmfa env --shell bash admin" \
+			"$BIN/aws-vault export --format=env admin"
+	)
+	COLD_ROW=$("$TOOL" stats "$TMP"/cold.*.json | awk '
+		NR == 1 { a = $1; sa = $2 }
+		NR == 2 { b = $1; sb = $2 }
+		END {
+			r = a / b; e = r * sqrt((sa / a) ^ 2 + (sb / b) ^ 2)
+			printf "cold role env: awsmfa|same, aws-vault 7.2.0|%.2fx +-%.2f|<= 1.0x|%s|%.2f ms +-%.2f ms / %.2f ms +-%.2f ms\n", r, e, (r <= 1.0 ? "PASS" : "MISS"), a * 1e3, sa * 1e3, b * 1e3, sb * 1e3
+		}')
+}
+say "timing env on the cold path (a new MFA session and role session) beside aws-vault (${BENCH_COLD_RUNS:-60} runs each)"
+cold_row
+
 say "measuring peak memory and size"
 RSS_HELLO=$("$TOOL" rss -runs 5 -- "$BIN/hello")
 RSS_ENV=$("$TOOL" rss -runs 5 -- "$BIN/awsmfa" env --shell bash dev)
@@ -218,8 +316,9 @@ hook_rows() {
 		echo "$out" | tail -n 20 >&2
 		return
 	fi
-	# The metrics line: "N  X ns/op  V1 UNIT1  V2 UNIT2 ...".
-	line=$(echo "$out" | grep -e '-hook-cpu-µs' | tail -n 1)
+	# The metrics line: "N  X ns/op  V1 UNIT1  V2 UNIT2 ...". Too few prompts
+	# give none; each shell's row then says it was not measured.
+	line=$(echo "$out" | grep -e '-hook-cpu-µs' | tail -n 1 || true)
 	metric() { echo "$line" | awk -v unit="$1" '{ for (i = 2; i <= NF; i++) if ($i == unit) { print $(i - 1); exit } }'; }
 	# The figure is the CPU time after an empty line (the shell's process CPU
 	# clock, median of per-round differences, with its 95% interval); beside
@@ -245,6 +344,7 @@ hook_rows() {
 	done
 }
 hook_rows
+echo "$COLD_ROW" >>"$HOOK_ROWS"
 
 # The table. Each row: figure | yardstick | comparison | target | result |
 # absolute figures.

@@ -12,12 +12,18 @@
 // gone or that are older than a minute, and leaves those a live writer is
 // still filling.
 //
+// Several writes can share the directory sync (a Batch): each temporary
+// file is still synced before its rename, so no file is ever torn or
+// empty, and the renames become durable together when the Batch is
+// synced, with one sync per directory instead of one per file.
+//
 // With KeepOwner, the new file gets the owner and group of the file it
 // replaces, so an edit made as root (sudo -E) does not take the user's own
 // file away from them.
 package fsx
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -25,6 +31,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -57,6 +64,13 @@ type Options struct {
 	// NoSync skips both syncs, for a file that need never survive a
 	// crash, only never be seen half written.
 	NoSync bool
+
+	// Batch, when set, leaves the directory sync to Batch.Sync, which
+	// makes the renames of all the writes of the Batch durable at once.
+	// The temporary file is synced before the rename all the same. Until
+	// the Batch is synced, a crash of the system (not of the process) may
+	// undo the rename and leave the previous file, whole.
+	Batch *Batch
 
 	// BeforeRename, when set, runs after the temporary file is written,
 	// synced and closed, and before it is renamed into place; an error from
@@ -124,10 +138,70 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	}
 	// The rename is durable once the directory is synced; a failure here
 	// leaves the new file in place, so it is not a failed write.
-	if !opt.NoSync {
+	switch {
+	case opt.NoSync:
+	case opt.Batch != nil:
+		opt.Batch.add(dir)
+	default:
 		syncDir(dir)
 	}
 	return nil
+}
+
+// Batch collects the directory syncs of the WriteFile calls made with it
+// (Options.Batch), so that renames in one directory are made durable by
+// one sync of it. It is safe for concurrent use.
+type Batch struct {
+	// SyncDir, when set, is called instead of syncing a directory (tests
+	// see there when the syncs happen).
+	SyncDir func(dir string)
+
+	mu   sync.Mutex
+	dirs []string // directories with renames not yet synced, in order
+}
+
+// add notes a rename in dir that the next Sync must make durable.
+func (b *Batch) add(dir string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.dirs {
+		if d == dir {
+			return
+		}
+	}
+	b.dirs = append(b.dirs, dir)
+}
+
+// Sync makes every rename done with b so far durable, syncing each
+// directory once; a write made with b after it waits for the next Sync.
+// It is best effort, as the directory sync of a single WriteFile is: the
+// renames have happened either way.
+func (b *Batch) Sync() {
+	b.mu.Lock()
+	dirs := b.dirs
+	b.dirs = nil
+	b.mu.Unlock()
+	for _, d := range dirs {
+		if b.SyncDir != nil {
+			b.SyncDir(d)
+		} else {
+			syncDir(d)
+		}
+	}
+}
+
+type batchKey struct{}
+
+// WithBatch returns a copy of ctx that carries b, for the writes made
+// further down a call chain to join (BatchFrom).
+func WithBatch(ctx context.Context, b *Batch) context.Context {
+	return context.WithValue(ctx, batchKey{}, b)
+}
+
+// BatchFrom returns the Batch ctx carries, or nil.
+func BatchFrom(ctx context.Context) *Batch {
+	b, _ := ctx.Value(batchKey{}).(*Batch)
+	return b
 }
 
 // isTemp reports whether name (a base name) is a temporary file of this

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -133,5 +134,43 @@ func TestSweep(t *testing.T) {
 		if gone := err != nil; gone == c.stays {
 			t.Errorf("%s: removed %v, want %v", c.name, gone, !c.stays)
 		}
+	}
+}
+
+// TestBatch checks that the writes of a Batch are in place at once, whole,
+// and that their directories are synced by Batch.Sync only, once each.
+func TestBatch(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	var synced []string
+	batch := &Batch{SyncDir: func(dir string) { synced = append(synced, dir) }}
+	ctx := WithBatch(t.Context(), batch)
+	if BatchFrom(ctx) != batch || BatchFrom(t.Context()) != nil {
+		t.Fatal("BatchFrom does not return the Batch WithBatch put in, and only that")
+	}
+	for _, p := range []string{filepath.Join(a, "1"), filepath.Join(a, "2"), filepath.Join(b, "3"), filepath.Join(a, "1")} {
+		if err := WriteFile(p, []byte(p), 0o600, Options{Batch: BatchFrom(ctx)}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(p); err != nil || string(got) != p {
+			t.Fatalf("%s holds %q (%v) right after the write, want it whole", p, got, err)
+		}
+	}
+	if len(synced) != 0 {
+		t.Fatalf("directories synced before Batch.Sync: %q", synced)
+	}
+	batch.Sync()
+	if want := []string{a + string(filepath.Separator), b + string(filepath.Separator)}; !slices.Equal(synced, want) {
+		t.Fatalf("Batch.Sync synced %q, want each directory once: %q", synced, want)
+	}
+	batch.Sync()
+	if len(synced) != 2 {
+		t.Fatalf("a second Batch.Sync with no write in between synced again: %q", synced)
+	}
+	if err := WriteFile(filepath.Join(a, "4"), nil, 0o600, Options{Batch: batch, NoSync: true}); err != nil {
+		t.Fatal(err)
+	}
+	batch.Sync()
+	if len(synced) != 2 {
+		t.Fatalf("a NoSync write was synced by its Batch: %q", synced)
 	}
 }
