@@ -119,7 +119,7 @@ aws_access_key_id = $KEY
 aws_secret_access_key = $SECRET
 EOF
 # dev: an MFA session (GetSessionToken). admin: a role assumed with dev's
-# cached MFA session, no code needed (the design's middle STS path).
+# cached MFA session, no code needed (the middle STS path in docs/internals.md).
 profiles() {
 	cat <<EOF
 [profile dev]
