@@ -121,17 +121,17 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	fi, err := os.Stat(dir) // one stat on the usual path: the directory exists
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, sysErr(err))
+			return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, fsx.Unwrap(err))
 		}
 		fi, err = os.Stat(dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, sysErr(err))
+		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, fsx.Unwrap(err))
 	}
 	if !fi.IsDir() {
-		return nil, unsafef("refusing cache directory %s: it is %s, not a directory; remove it", dir, describe(fi.Mode()))
+		return nil, unsafef("refusing cache directory %s: it is %s, not a directory; remove it", dir, fsx.Describe(fi.Mode()))
 	}
-	if err := s.checkPrivate("cache directory", dir, fi.Mode(), ownerOf(fi), "700"); err != nil {
+	if err := s.checkPrivate("cache directory", dir, fi.Mode(), fsx.Owner(fi), "700"); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -295,13 +295,13 @@ func (s *Store) save(key string, sess Session, batch *fsx.Batch) error {
 	}
 	p := s.path(key)
 	if fi, err := os.Lstat(p); err == nil {
-		if err := s.checkFile(p, fi.Mode(), ownerOf(fi)); err != nil {
+		if err := s.checkFile(p, fi.Mode(), fsx.Owner(fi)); err != nil {
 			return err
 		}
 	}
 	err = fsx.WriteFile(p, data, 0o600, fsx.Options{LegacyTemp: legacyTemp, BeforeRename: s.beforeRename, Batch: batch})
 	if err != nil {
-		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, sysErr(err))
+		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, fsx.Unwrap(err))
 	}
 	return nil
 }
@@ -347,7 +347,7 @@ func (s *Store) Delete(key string) error {
 	p := s.path(key)
 	for _, p := range append(append([]string{p}, fsx.Temps(p)...), legacy...) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot remove cached session %s: %v", p, sysErr(err))
+			return fmt.Errorf("cannot remove cached session %s: %v", p, fsx.Unwrap(err))
 		}
 	}
 	return nil
@@ -366,7 +366,7 @@ type Entry struct {
 func (s *Store) List() ([]Entry, error) {
 	des, err := os.ReadDir(s.dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot list cache directory %s: %v", s.dir, sysErr(err))
+		return nil, fmt.Errorf("cannot list cache directory %s: %v", s.dir, fsx.Unwrap(err))
 	}
 	var out []Entry
 	for _, de := range des {
@@ -404,7 +404,7 @@ func checkKey(key string) error {
 // checkFile refuses anything but a private regular file owned by the user.
 func (s *Store) checkFile(p string, mode fs.FileMode, uid int) error {
 	if !mode.IsRegular() {
-		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, describe(mode))
+		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(mode))
 	}
 	return s.checkPrivate("cache file", p, mode, uid, "600")
 }
@@ -415,43 +415,13 @@ func (s *Store) checkPrivate(what, p string, mode fs.FileMode, uid int, chmod st
 	if uid >= 0 && s.uid >= 0 && uid != s.uid {
 		return unsafef("refusing %s %s: it belongs to uid %d, not to you (uid %d); remove it", what, p, uid, s.uid)
 	}
-	if !checkModes {
+	if !fsx.ModesMatter {
 		return nil
 	}
 	if perm := mode.Perm(); perm&0o077 != 0 {
-		return unsafef("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, exposure(perm), chmod, p)
+		return unsafef("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, fsx.Exposure(perm), chmod, p)
 	}
 	return nil
-}
-
-// exposure says in words what a mode's group/other bits allow.
-func exposure(perm fs.FileMode) string {
-	switch {
-	case perm&0o044 != 0:
-		return "lets others read it"
-	case perm&0o022 != 0:
-		return "lets others write to it"
-	default:
-		return "lets others into it"
-	}
-}
-
-// describe names a file type for an error message.
-func describe(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	default:
-		return "a special file"
-	}
 }
 
 // unsafeError is a refusal; it matches ErrUnsafe.
@@ -471,17 +441,3 @@ func (e *corruptError) Error() string {
 	return fmt.Sprintf("cache file %s is corrupt (%s); it will be replaced at the next refresh", e.path, e.reason)
 }
 func (e *corruptError) Is(target error) bool { return target == ErrNotFound }
-
-// sysErr strips the path an *fs.PathError or *os.LinkError repeats, so
-// messages name the file once.
-func sysErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}

@@ -24,7 +24,6 @@ package fsx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -109,7 +108,7 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	}()
 	if own != nil {
 		if err := f.Chown(own.uid, own.gid); err != nil {
-			return &OwnerError{Path: path, UID: own.uid, GID: own.gid, Err: unwrap(err)}
+			return &OwnerError{Path: path, UID: own.uid, GID: own.gid, Err: Unwrap(err)}
 		}
 	}
 	if perm != 0o600 {
@@ -294,11 +293,3 @@ func (e *OwnerError) Error() string {
 }
 
 func (e *OwnerError) Unwrap() error { return e.Err }
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
