@@ -231,23 +231,7 @@ func decode(p string, data []byte) (Session, error) {
 	if f.Version != fileVersion {
 		return Session{}, &corruptError{path: p, reason: fmt.Sprintf("version %d, want %d", f.Version, fileVersion)}
 	}
-	missing := ""
-	switch {
-	case f.AccessKeyId == "":
-		missing = "AccessKeyId"
-	case f.SecretAccessKey == "":
-		missing = "SecretAccessKey"
-	case f.SessionToken == "":
-		missing = "SessionToken"
-	case f.Expiration.IsZero():
-		missing = "Expiration"
-	case f.Issued.IsZero():
-		missing = "Issued"
-	}
-	if missing != "" {
-		return Session{}, &corruptError{path: p, reason: "no " + missing}
-	}
-	return Session{
+	sess := Session{
 		Credentials: creds.Credentials{
 			AccessKeyID:     f.AccessKeyId,
 			SecretAccessKey: f.SecretAccessKey,
@@ -256,7 +240,11 @@ func decode(p string, data []byte) (Session, error) {
 		},
 		Issued: f.Issued.UTC(),
 		Label:  f.Label,
-	}, nil
+	}
+	if field, _ := missing(sess); field != "" {
+		return Session{}, &corruptError{path: p, reason: "no " + field}
+	}
+	return sess, nil
 }
 
 // Save stores sess under key atomically: a temporary file created 0600 in
@@ -315,23 +303,29 @@ func legacyTemp(name string) bool {
 
 // complete reports what keeps sess from being cached.
 func complete(sess Session) error {
+	if _, what := missing(sess); what != "" {
+		return fmt.Errorf("cannot cache a session without %s", what)
+	}
+	return nil
+}
+
+// missing names the first thing a cache file needs that sess lacks: its
+// field in the file, and in words; "" when it lacks nothing.
+func missing(sess Session) (field, words string) {
 	c := sess.Credentials
-	var what string
 	switch {
 	case c.AccessKeyID == "":
-		what = "an access key id"
+		return "AccessKeyId", "an access key id"
 	case c.SecretAccessKey == "":
-		what = "a secret access key"
+		return "SecretAccessKey", "a secret access key"
 	case c.SessionToken == "":
-		what = "a session token"
+		return "SessionToken", "a session token"
 	case c.Expiration.IsZero():
-		what = "an expiry"
+		return "Expiration", "an expiry"
 	case sess.Issued.IsZero():
-		what = "an issue time"
-	default:
-		return nil
+		return "Issued", "an issue time"
 	}
-	return fmt.Errorf("cannot cache a session without %s", what)
+	return "", ""
 }
 
 // Delete removes the session stored under key, and any temporary file a
