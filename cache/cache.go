@@ -22,7 +22,7 @@
 //     directory sync, made before the outermost Fetch returns, even when
 //     it fails.
 //   - Fetch is single-flight across goroutines and processes: an exclusive
-//     lock on "KEY.lock" (github.com/gofrs/flock) is taken and the cache is
+//     lock on "KEY.lock" (LockFile, on an fsx.Lock) is taken and the cache is
 //     read again before fetching, so N callers that need the same session
 //     at once make one fetch (one STS call, one MFA code).
 //   - A cache file that is not a regular file owned by the user without
