@@ -72,8 +72,9 @@ var ErrNotFound = errors.New("no cached session")
 
 // ErrUnsafe reports a cache file or directory that awsmfa refuses to use
 // because of its type, owner or permissions. The error's text says which
-// and what to do. Test for it with errors.Is.
-var ErrUnsafe = errors.New("unsafe cache file")
+// and what to do. Test for it with errors.Is. It is fsx.ErrUnsafe, which
+// a refused lock file matches too.
+var ErrUnsafe = fsx.ErrUnsafe
 
 // ErrNotSaved reports that Fetch got a new session but could not write it
 // to the cache. The session Fetch returns alongside it is valid; the error
@@ -129,7 +130,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, fsx.Unwrap(err))
 	}
 	if !fi.IsDir() {
-		return nil, unsafef("refusing cache directory %s: it is %s, not a directory; remove it", dir, fsx.Describe(fi.Mode()))
+		return nil, fsx.Refuse("refusing cache directory %s: it is %s, not a directory; remove it", dir, fsx.Describe(fi.Mode()))
 	}
 	if err := s.checkPrivate("cache directory", dir, fi.Mode(), fsx.Owner(fi), "700"); err != nil {
 		return nil, err
@@ -398,7 +399,7 @@ func checkKey(key string) error {
 // checkFile refuses anything but a private regular file owned by the user.
 func (s *Store) checkFile(p string, mode fs.FileMode, uid int) error {
 	if !mode.IsRegular() {
-		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(mode))
+		return fsx.Refuse("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(mode))
 	}
 	return s.checkPrivate("cache file", p, mode, uid, "600")
 }
@@ -407,25 +408,15 @@ func (s *Store) checkFile(p string, mode fs.FileMode, uid int) error {
 // to group or others. uid < 0 means the owner is unknown (Windows).
 func (s *Store) checkPrivate(what, p string, mode fs.FileMode, uid int, chmod string) error {
 	if uid >= 0 && s.uid >= 0 && uid != s.uid {
-		return unsafef("refusing %s %s: it belongs to uid %d, not to you (uid %d); remove it", what, p, uid, s.uid)
+		return fsx.Refuse("refusing %s %s: it belongs to uid %d, not to you (uid %d); remove it", what, p, uid, s.uid)
 	}
 	if !fsx.ModesMatter {
 		return nil
 	}
 	if perm := mode.Perm(); perm&0o077 != 0 {
-		return unsafef("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, fsx.Exposure(perm), chmod, p)
+		return fsx.Refuse("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, fsx.Exposure(perm), chmod, p)
 	}
 	return nil
-}
-
-// unsafeError is a refusal; it matches ErrUnsafe.
-type unsafeError struct{ msg string }
-
-func (e *unsafeError) Error() string        { return e.msg }
-func (e *unsafeError) Is(target error) bool { return target == ErrUnsafe }
-
-func unsafef(format string, args ...any) error {
-	return &unsafeError{msg: fmt.Sprintf(format, args...)}
 }
 
 // corruptError is a file that cannot be decoded; it matches ErrNotFound.

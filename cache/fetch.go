@@ -146,7 +146,7 @@ func (s *Store) openError(p string, err error) error {
 		return ErrNotFound
 	}
 	if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
-		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(fi.Mode()))
+		return fsx.Refuse("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(fi.Mode()))
 	}
 	return fmt.Errorf("cannot read cache file %s: %v", p, fsx.Unwrap(err))
 }

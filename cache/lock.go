@@ -173,11 +173,11 @@ func printable(s string) string {
 	return b.String()
 }
 
-// lockError puts a failure to open or lock the lock file p in words: a
-// refusal (fsx.ErrUnsafe) becomes one matching ErrUnsafe.
+// lockError puts a failure to open or lock the lock file p in words; a
+// refusal (ErrUnsafe) says it all already.
 func lockError(p string, err error) error {
-	if errors.Is(err, fsx.ErrUnsafe) {
-		return &unsafeError{msg: err.Error()}
+	if errors.Is(err, ErrUnsafe) {
+		return err
 	}
 	return fmt.Errorf("cannot lock %s: %w; check that the cache directory is writable", p, fsx.Unwrap(err))
 }

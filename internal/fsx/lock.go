@@ -7,20 +7,23 @@ import (
 	"os"
 )
 
-// ErrUnsafe matches the error OpenLock returns for a lock file it refuses
-// to use: not a regular file, owned by someone else, or open to others.
-// Whoever planted or can write such a file could hold the lock forever.
-var ErrUnsafe = errors.New("unsafe lock file")
+// ErrUnsafe matches a refusal of a file that is not safe to use: of the
+// wrong type, owned by someone else, or open to others (Refuse). Whoever
+// planted or can write such a file could, for a lock file, hold it
+// forever. Test for it with errors.Is.
+var ErrUnsafe = errors.New("unsafe file")
 
-// unsafeError is a refusal of a lock file; it matches ErrUnsafe.
+// Refuse returns a refusal (it matches ErrUnsafe) whose text, format and
+// args as for fmt.Sprintf, says which file, why, and what to do.
+func Refuse(format string, args ...any) error {
+	return &unsafeError{msg: fmt.Sprintf(format, args...)}
+}
+
+// unsafeError is a refusal; it matches ErrUnsafe.
 type unsafeError struct{ msg string }
 
 func (e *unsafeError) Error() string        { return e.msg }
 func (e *unsafeError) Is(target error) bool { return target == ErrUnsafe }
-
-func unsafef(format string, args ...any) error {
-	return &unsafeError{msg: fmt.Sprintf(format, args...)}
-}
 
 // LockOptions say which lock file OpenLock accepts and how it makes one.
 type LockOptions struct {
@@ -65,7 +68,7 @@ func rw(opt LockOptions) int {
 
 // notRegular is the refusal of a lock file of another type.
 func notRegular(path string, m fs.FileMode) error {
-	return unsafef("refusing lock file %s: it is %s, not a regular file; remove it", path, Describe(m))
+	return Refuse("refusing lock file %s: it is %s, not a regular file; remove it", path, Describe(m))
 }
 
 // Describe names a file type ("a symbolic link", "a named pipe") for an

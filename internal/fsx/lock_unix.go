@@ -52,10 +52,10 @@ func checkLock(p string, fi fs.FileInfo, opt LockOptions) error {
 		return notRegular(p, fi.Mode())
 	}
 	if uid, me := Owner(fi), os.Geteuid(); uid >= 0 && uid != me && (opt.OwnerOf == "" || uid != ownerUID(opt.OwnerOf)) {
-		return unsafef("refusing lock file %s: it belongs to uid %d, not to you (uid %d); remove it", p, uid, me)
+		return Refuse("refusing lock file %s: it belongs to uid %d, not to you (uid %d); remove it", p, uid, me)
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
-		return unsafef("refusing lock file %s: mode %04o %s; remove it", p, perm, Exposure(perm))
+		return Refuse("refusing lock file %s: mode %04o %s; remove it", p, perm, Exposure(perm))
 	}
 	return nil
 }
