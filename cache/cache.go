@@ -22,7 +22,7 @@
 //     directory sync, made before the outermost Fetch returns, even when
 //     it fails.
 //   - Fetch is single-flight across goroutines and processes: an exclusive
-//     lock on "KEY.lock" (github.com/gofrs/flock) is taken and the cache is
+//     lock on "KEY.lock" (LockFile, on an fsx.Lock) is taken and the cache is
 //     read again before fetching, so N callers that need the same session
 //     at once make one fetch (one STS call, one MFA code).
 //   - A cache file that is not a regular file owned by the user without
@@ -72,8 +72,9 @@ var ErrNotFound = errors.New("no cached session")
 
 // ErrUnsafe reports a cache file or directory that awsmfa refuses to use
 // because of its type, owner or permissions. The error's text says which
-// and what to do. Test for it with errors.Is.
-var ErrUnsafe = errors.New("unsafe cache file")
+// and what to do. Test for it with errors.Is. It is fsx.ErrUnsafe, which
+// a refused lock file matches too.
+var ErrUnsafe = fsx.ErrUnsafe
 
 // ErrNotSaved reports that Fetch got a new session but could not write it
 // to the cache. The session Fetch returns alongside it is valid; the error
@@ -121,17 +122,17 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	fi, err := os.Stat(dir) // one stat on the usual path: the directory exists
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, sysErr(err))
+			return nil, fmt.Errorf("cannot create cache directory %s: %v", dir, fsx.Unwrap(err))
 		}
 		fi, err = os.Stat(dir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, sysErr(err))
+		return nil, fmt.Errorf("cannot use cache directory %s: %v", dir, fsx.Unwrap(err))
 	}
 	if !fi.IsDir() {
-		return nil, unsafef("refusing cache directory %s: it is %s, not a directory; remove it", dir, describe(fi.Mode()))
+		return nil, fsx.Refuse("refusing cache directory %s: it is %s, not a directory; remove it", dir, fsx.Describe(fi.Mode()))
 	}
-	if err := s.checkPrivate("cache directory", dir, fi.Mode(), ownerOf(fi), "700"); err != nil {
+	if err := s.checkPrivate("cache directory", dir, fi.Mode(), fsx.Owner(fi), "700"); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -231,23 +232,7 @@ func decode(p string, data []byte) (Session, error) {
 	if f.Version != fileVersion {
 		return Session{}, &corruptError{path: p, reason: fmt.Sprintf("version %d, want %d", f.Version, fileVersion)}
 	}
-	missing := ""
-	switch {
-	case f.AccessKeyId == "":
-		missing = "AccessKeyId"
-	case f.SecretAccessKey == "":
-		missing = "SecretAccessKey"
-	case f.SessionToken == "":
-		missing = "SessionToken"
-	case f.Expiration.IsZero():
-		missing = "Expiration"
-	case f.Issued.IsZero():
-		missing = "Issued"
-	}
-	if missing != "" {
-		return Session{}, &corruptError{path: p, reason: "no " + missing}
-	}
-	return Session{
+	sess := Session{
 		Credentials: creds.Credentials{
 			AccessKeyID:     f.AccessKeyId,
 			SecretAccessKey: f.SecretAccessKey,
@@ -256,7 +241,11 @@ func decode(p string, data []byte) (Session, error) {
 		},
 		Issued: f.Issued.UTC(),
 		Label:  f.Label,
-	}, nil
+	}
+	if field, _ := missing(sess); field != "" {
+		return Session{}, &corruptError{path: p, reason: "no " + field}
+	}
+	return sess, nil
 }
 
 // Save stores sess under key atomically: a temporary file created 0600 in
@@ -295,13 +284,13 @@ func (s *Store) save(key string, sess Session, batch *fsx.Batch) error {
 	}
 	p := s.path(key)
 	if fi, err := os.Lstat(p); err == nil {
-		if err := s.checkFile(p, fi.Mode(), ownerOf(fi)); err != nil {
+		if err := s.checkFile(p, fi.Mode(), fsx.Owner(fi)); err != nil {
 			return err
 		}
 	}
 	err = fsx.WriteFile(p, data, 0o600, fsx.Options{LegacyTemp: legacyTemp, BeforeRename: s.beforeRename, Batch: batch})
 	if err != nil {
-		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, sysErr(err))
+		return fmt.Errorf("cannot save session in %s: %v; check that the directory is writable and the disk is not full", s.dir, fsx.Unwrap(err))
 	}
 	return nil
 }
@@ -315,23 +304,29 @@ func legacyTemp(name string) bool {
 
 // complete reports what keeps sess from being cached.
 func complete(sess Session) error {
+	if _, what := missing(sess); what != "" {
+		return fmt.Errorf("cannot cache a session without %s", what)
+	}
+	return nil
+}
+
+// missing names the first thing a cache file needs that sess lacks: its
+// field in the file, and in words; "" when it lacks nothing.
+func missing(sess Session) (field, words string) {
 	c := sess.Credentials
-	var what string
 	switch {
 	case c.AccessKeyID == "":
-		what = "an access key id"
+		return "AccessKeyId", "an access key id"
 	case c.SecretAccessKey == "":
-		what = "a secret access key"
+		return "SecretAccessKey", "a secret access key"
 	case c.SessionToken == "":
-		what = "a session token"
+		return "SessionToken", "a session token"
 	case c.Expiration.IsZero():
-		what = "an expiry"
+		return "Expiration", "an expiry"
 	case sess.Issued.IsZero():
-		what = "an issue time"
-	default:
-		return nil
+		return "Issued", "an issue time"
 	}
-	return fmt.Errorf("cannot cache a session without %s", what)
+	return "", ""
 }
 
 // Delete removes the session stored under key, and any temporary file a
@@ -347,7 +342,7 @@ func (s *Store) Delete(key string) error {
 	p := s.path(key)
 	for _, p := range append(append([]string{p}, fsx.Temps(p)...), legacy...) {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("cannot remove cached session %s: %v", p, sysErr(err))
+			return fmt.Errorf("cannot remove cached session %s: %v", p, fsx.Unwrap(err))
 		}
 	}
 	return nil
@@ -366,7 +361,7 @@ type Entry struct {
 func (s *Store) List() ([]Entry, error) {
 	des, err := os.ReadDir(s.dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot list cache directory %s: %v", s.dir, sysErr(err))
+		return nil, fmt.Errorf("cannot list cache directory %s: %v", s.dir, fsx.Unwrap(err))
 	}
 	var out []Entry
 	for _, de := range des {
@@ -404,7 +399,7 @@ func checkKey(key string) error {
 // checkFile refuses anything but a private regular file owned by the user.
 func (s *Store) checkFile(p string, mode fs.FileMode, uid int) error {
 	if !mode.IsRegular() {
-		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, describe(mode))
+		return fsx.Refuse("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(mode))
 	}
 	return s.checkPrivate("cache file", p, mode, uid, "600")
 }
@@ -413,55 +408,15 @@ func (s *Store) checkFile(p string, mode fs.FileMode, uid int) error {
 // to group or others. uid < 0 means the owner is unknown (Windows).
 func (s *Store) checkPrivate(what, p string, mode fs.FileMode, uid int, chmod string) error {
 	if uid >= 0 && s.uid >= 0 && uid != s.uid {
-		return unsafef("refusing %s %s: it belongs to uid %d, not to you (uid %d); remove it", what, p, uid, s.uid)
+		return fsx.Refuse("refusing %s %s: it belongs to uid %d, not to you (uid %d); remove it", what, p, uid, s.uid)
 	}
-	if !checkModes {
+	if !fsx.ModesMatter {
 		return nil
 	}
 	if perm := mode.Perm(); perm&0o077 != 0 {
-		return unsafef("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, exposure(perm), chmod, p)
+		return fsx.Refuse("refusing %s %s: mode %04o %s; remove it or run chmod %s %s", what, p, perm, fsx.Exposure(perm), chmod, p)
 	}
 	return nil
-}
-
-// exposure says in words what a mode's group/other bits allow.
-func exposure(perm fs.FileMode) string {
-	switch {
-	case perm&0o044 != 0:
-		return "lets others read it"
-	case perm&0o022 != 0:
-		return "lets others write to it"
-	default:
-		return "lets others into it"
-	}
-}
-
-// describe names a file type for an error message.
-func describe(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	default:
-		return "a special file"
-	}
-}
-
-// unsafeError is a refusal; it matches ErrUnsafe.
-type unsafeError struct{ msg string }
-
-func (e *unsafeError) Error() string        { return e.msg }
-func (e *unsafeError) Is(target error) bool { return target == ErrUnsafe }
-
-func unsafef(format string, args ...any) error {
-	return &unsafeError{msg: fmt.Sprintf(format, args...)}
 }
 
 // corruptError is a file that cannot be decoded; it matches ErrNotFound.
@@ -471,17 +426,3 @@ func (e *corruptError) Error() string {
 	return fmt.Sprintf("cache file %s is corrupt (%s); it will be replaced at the next refresh", e.path, e.reason)
 }
 func (e *corruptError) Is(target error) bool { return target == ErrNotFound }
-
-// sysErr strips the path an *fs.PathError or *os.LinkError repeats, so
-// messages name the file once.
-func sysErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}

@@ -55,18 +55,14 @@ func (s *Store) Fetch(ctx context.Context, key string, margin time.Duration, for
 	}
 
 	waitStart := s.now()
-	ctx, unlock, err := s.lock(ctx, key)
-	if err != nil {
-		var why error
-		if ctx.Err() == nil && !errors.Is(err, ErrUnsafe) {
-			why = s.unwritable()
-		}
-		if why == nil {
-			return Session{}, false, err
-		}
+	ctx, unlock, readOnly, err := LockOrSkip(ctx, s.lockPath(key), Skip{})
+	switch {
+	case err != nil:
+		return Session{}, false, err
+	case readOnly != nil:
 		// Nothing can be written here, so there is nothing to serialise:
 		// fetch without the lock and hand the session out unsaved.
-		return s.fetchUnsaved(ctx, fetch, why)
+		return s.fetchUnsaved(ctx, fetch, readOnly)
 	}
 	defer unlock()
 	ctx, commit := s.batch(ctx)
@@ -135,7 +131,12 @@ func (s *Store) fetchUnsaved(ctx context.Context, fetch func(context.Context) (S
 // lock takes the exclusive lock for key (see LockFile), polling until ctx
 // is done. The context it returns carries the lock, for Asking.
 func (s *Store) lock(ctx context.Context, key string) (context.Context, func(), error) {
-	return LockFile(ctx, s.dir+string(os.PathSeparator)+key+".lock")
+	return LockFile(ctx, s.lockPath(key))
+}
+
+// lockPath is the lock file of key.
+func (s *Store) lockPath(key string) string {
+	return s.dir + string(os.PathSeparator) + key + ".lock"
 }
 
 // openError turns a failed open of cache file p into ErrNotFound (absent),
@@ -145,9 +146,9 @@ func (s *Store) openError(p string, err error) error {
 		return ErrNotFound
 	}
 	if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
-		return unsafef("refusing cache file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
+		return fsx.Refuse("refusing cache file %s: it is %s, not a regular file; remove it", p, fsx.Describe(fi.Mode()))
 	}
-	return fmt.Errorf("cannot read cache file %s: %v", p, sysErr(err))
+	return fmt.Errorf("cannot read cache file %s: %v", p, fsx.Unwrap(err))
 }
 
 // notSavedError wraps why a fetched session was not saved; it matches

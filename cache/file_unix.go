@@ -5,87 +5,8 @@ package cache
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"syscall"
 )
-
-// checkModes says whether permission bits mean anything here.
-const checkModes = true
-
-// lockFlags opens a lock file without following a symbolic link, and
-// without blocking on a named pipe planted in its place.
-const lockFlags = os.O_CREATE | os.O_RDWR | syscall.O_NOFOLLOW | syscall.O_NONBLOCK | syscall.O_CLOEXEC
-
-// openLock opens (creating it 0600) the lock file p and checks it on the
-// open descriptor: a private regular file owned by the user.
-func openLock(p string) (lockHandle, error) {
-	f, err := os.OpenFile(p, lockFlags, 0o600)
-	if err != nil {
-		return nil, lockError(p, err)
-	}
-	fi, err := f.Stat()
-	if err == nil {
-		err = checkLock(p, fi)
-	}
-	if err != nil {
-		f.Close()
-		return nil, lockError(p, err)
-	}
-	return &unixLock{f: f}, nil
-}
-
-// unixLock is a lock file held with flock(2), which the kernel releases
-// when the process dies. Its holder records in it what it is doing.
-type unixLock struct {
-	f      *os.File
-	locked bool
-}
-
-func (l *unixLock) try() (bool, error) {
-	for {
-		err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		switch err {
-		case nil:
-			l.locked = true
-			return true, nil
-		case syscall.EINTR:
-			continue
-		case syscall.EWOULDBLOCK:
-			return false, nil
-		}
-		return false, err
-	}
-}
-
-func (l *unixLock) status() string {
-	buf := make([]byte, 256)
-	n, _ := l.f.ReadAt(buf, 0)
-	return string(buf[:n])
-}
-
-// record writes line at the start, then cuts the file after it: a reader
-// in between sees the new line first, and reads only up to its newline.
-func (l *unixLock) record(line string) {
-	b := []byte(line + "\n")
-	if _, err := l.f.WriteAt(b, 0); err == nil {
-		l.f.Truncate(int64(len(b)))
-	}
-}
-
-func (l *unixLock) release() {
-	if l.locked {
-		l.f.Truncate(0)
-	}
-	l.f.Close() // closing the last descriptor releases the flock
-}
-
-// ownerOf is the uid owning fi, or -1 when unknown.
-func ownerOf(fi fs.FileInfo) int {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return int(st.Uid)
-	}
-	return -1
-}
 
 // readPrivate reads the cache file p with one open (O_NOFOLLOW, so a
 // symbolic link is never followed; O_NONBLOCK, so a named pipe cannot hang

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/awsmfa/awsmfa/internal/fsx"
 	"github.com/awsmfa/awsmfa/internal/wait"
 )
 
@@ -19,23 +21,11 @@ const (
 	stateAsking   = "asking"   // getting an MFA code: a person, or an mfa_process
 )
 
-// lockHandle is an open lock file.
-type lockHandle interface {
-	// try takes the lock without waiting; false means another holds it.
-	try() (bool, error)
-	// status reads what the holder recorded ("" where unsupported).
-	status() string
-	// record writes what this process, the holder, is doing.
-	record(line string)
-	// release forgets the record and unlocks.
-	release()
-}
-
 type heldKey struct{}
 
 // held is one lock this process holds, linked to the ones it took before.
 type held struct {
-	h      lockHandle
+	h      *fsx.Lock
 	parent *held
 }
 
@@ -53,9 +43,9 @@ type held struct {
 // context derived from it, tells the lock's waiters that this process is
 // getting an MFA code. unlock releases the lock.
 func LockFile(ctx context.Context, path string) (context.Context, func(), error) {
-	h, err := openLock(path)
+	h, err := fsx.OpenLock(path, fsx.LockOptions{})
 	if err != nil {
-		return ctx, nil, err
+		return ctx, nil, lockError(path, err)
 	}
 	var (
 		start    = time.Now()
@@ -69,15 +59,15 @@ func LockFile(ctx context.Context, path string) (context.Context, func(), error)
 		}
 	}()
 	for {
-		ok, err := h.try()
+		ok, err := h.TryLock()
 		if err != nil {
-			h.release()
-			return ctx, nil, fmt.Errorf("cannot lock %s: %w; check that the cache directory is writable", path, sysErr(err))
+			h.Close()
+			return ctx, nil, lockError(path, err)
 		}
 		if ok {
 			break
 		}
-		holder := parseHolder(h.status())
+		holder := parseHolder(h.Holder())
 		// A person being asked is off the clock at once; the notice waits
 		// a second, so a short wait says nothing.
 		asking := holder.state == stateAsking && wait.OnPeople(ctx)
@@ -100,7 +90,7 @@ func LockFile(ctx context.Context, path string) (context.Context, func(), error)
 		}
 		select {
 		case <-ctx.Done():
-			h.release()
+			h.Close()
 			what := "the lock " + path + ", held by " + holder.who()
 			if wait.Expired(ctx) {
 				return ctx, nil, wait.Timeout(ctx, what)
@@ -112,10 +102,10 @@ func LockFile(ctx context.Context, path string) (context.Context, func(), error)
 			pollTick *= 2
 		}
 	}
-	h.record(strconv.Itoa(os.Getpid()) + " " + stateFetching + " -")
+	h.Record(strconv.Itoa(os.Getpid()) + " " + stateFetching + " -")
 	cur := &held{h: h}
 	cur.parent, _ = ctx.Value(heldKey{}).(*held)
-	return context.WithValue(ctx, heldKey{}, cur), h.release, nil
+	return context.WithValue(ctx, heldKey{}, cur), h.Close, nil
 }
 
 // Asking records in every lock ctx carries (see LockFile) that this
@@ -126,11 +116,11 @@ func Asking(ctx context.Context, what string) (done func()) {
 	hs, _ := ctx.Value(heldKey{}).(*held)
 	pid := strconv.Itoa(os.Getpid())
 	for h := hs; h != nil; h = h.parent {
-		h.h.record(pid + " " + stateAsking + " " + what)
+		h.h.Record(pid + " " + stateAsking + " " + what)
 	}
 	return func() {
 		for h := hs; h != nil; h = h.parent {
-			h.h.record(pid + " " + stateFetching + " -")
+			h.h.Record(pid + " " + stateFetching + " -")
 		}
 	}
 }
@@ -183,29 +173,37 @@ func printable(s string) string {
 	return b.String()
 }
 
-// lockError turns a failed open of lock file p into a refusal (not a
-// regular file) or a plain error.
+// lockError puts a failure to open or lock the lock file p in words; a
+// refusal (ErrUnsafe) says it all already.
 func lockError(p string, err error) error {
-	if fi, lerr := os.Lstat(p); lerr == nil && !fi.Mode().IsRegular() {
-		return unsafef("refusing lock file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
-	}
 	if errors.Is(err, ErrUnsafe) {
 		return err
 	}
-	return fmt.Errorf("cannot lock %s: %w; check that the cache directory is writable", p, sysErr(err))
+	return fmt.Errorf("cannot lock %s: %w; check that the cache directory is writable", p, fsx.Unwrap(err))
 }
 
-// checkLock refuses a lock file that is not a private regular file of the
-// user's: whoever owns or can write it could hold it forever.
-func checkLock(p string, fi os.FileInfo) error {
-	if !fi.Mode().IsRegular() {
-		return unsafef("refusing lock file %s: it is %s, not a regular file; remove it", p, describe(fi.Mode()))
+// Skip says when LockOrSkip may go on without the lock.
+type Skip struct {
+	// Unsafe skips the lock also when the lock file is refused as unsafe
+	// (ErrUnsafe) in a directory where nothing can be written, for a
+	// caller with nothing to protect there; without it the refusal is
+	// returned, so the user sees it.
+	Unsafe bool
+}
+
+// LockOrSkip takes the lock on the file at path as LockFile does, unless
+// taking it fails because no file can be created in its directory (a
+// read-only cache: Unwritable). Then nothing the lock would serialise can
+// be saved either, so there is nothing to lock: LockOrSkip returns ctx,
+// an unlock that does nothing, and why nothing can be written there as
+// skipped, with err nil. A wait that ends with ctx is never skipped.
+func LockOrSkip(ctx context.Context, path string, opt Skip) (_ context.Context, unlock func(), skipped, err error) {
+	lctx, unlock, err := LockFile(ctx, path)
+	if err == nil || ctx.Err() != nil || !opt.Unsafe && errors.Is(err, ErrUnsafe) {
+		return lctx, unlock, nil, err
 	}
-	if uid, me := ownerOf(fi), os.Geteuid(); uid >= 0 && me >= 0 && uid != me {
-		return unsafef("refusing lock file %s: it belongs to uid %d, not to you (uid %d); remove it", p, uid, me)
+	if why := Unwritable(filepath.Dir(path)); why != nil {
+		return ctx, func() {}, why, nil
 	}
-	if perm := fi.Mode().Perm(); checkModes && perm&0o077 != 0 {
-		return unsafef("refusing lock file %s: mode %04o %s; remove it", p, perm, exposure(perm))
-	}
-	return nil
+	return lctx, nil, nil, err
 }

@@ -78,3 +78,55 @@ func TestSaveFullDisk(t *testing.T) {
 	f.Close()
 	checkFailedSave(t, s, key, old, "no space left on device")
 }
+
+// TestLockOrSkip: in a read-only directory no lock file can be made, and
+// LockOrSkip goes on without one, saying why; a planted unsafe lock file
+// there is still refused unless Skip.Unsafe says there is nothing to
+// protect. Where files can be made, the lock is taken.
+func TestLockOrSkip(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		readOnly bool
+		plant    bool // a symbolic link where the lock file goes
+		opt      Skip
+		want     string // "locked", "skipped" or "refused"
+	}{
+		{"writable", false, false, Skip{}, "locked"},
+		{"writable, unsafe", false, true, Skip{Unsafe: true}, "refused"},
+		{"read-only", true, false, Skip{}, "skipped"},
+		{"read-only, unsafe", true, true, Skip{}, "refused"},
+		{"read-only, unsafe, Skip.Unsafe", true, true, Skip{Unsafe: true}, "skipped"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "k.lock")
+			if tc.plant {
+				if err := os.Symlink(filepath.Join(t.TempDir(), "target"), p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.readOnly {
+				testenv.ReadOnly(t, dir)
+			}
+			_, unlock, skipped, err := LockOrSkip(t.Context(), p, tc.opt)
+			got := "locked"
+			switch {
+			case errors.Is(err, ErrUnsafe):
+				got = "refused"
+			case err != nil:
+				t.Fatalf("LockOrSkip = %v", err)
+			case skipped != nil:
+				got = "skipped"
+				if !errors.Is(skipped, syscall.EROFS) {
+					t.Errorf("skipped because %v, want the read-only file system", skipped)
+				}
+			}
+			if got != tc.want {
+				t.Errorf("LockOrSkip: %s (%v), want %s", got, err, tc.want)
+			}
+			if unlock != nil {
+				unlock()
+			}
+		})
+	}
+}

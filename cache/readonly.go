@@ -5,16 +5,15 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
-)
 
-// unwritable is Unwritable for the Store's directory. It is asked only
-// after taking a lock failed, so it costs nothing on the usual path.
-func (s *Store) unwritable() error { return Unwritable(s.dir) }
+	"github.com/awsmfa/awsmfa/internal/fsx"
+)
 
 // Unwritable returns why no file can be created in dir (a read-only file
 // system, or no write permission), or nil when one can or when creating it
 // fails for another reason. The probe file is removed at once and never
-// holds anything.
+// holds anything. LockOrSkip asks it only after taking a lock failed, so
+// it costs nothing on the usual path.
 func Unwritable(dir string) error {
 	f, err := os.CreateTemp(dir, ".probe-*.tmp")
 	if err == nil {
@@ -25,7 +24,7 @@ func Unwritable(dir string) error {
 	if !IsReadOnly(err) {
 		return nil
 	}
-	return sysErr(err)
+	return fsx.Unwrap(err)
 }
 
 // IsReadOnly reports whether err says that a file could not be created or

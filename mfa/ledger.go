@@ -166,18 +166,15 @@ func (u *Ledger) notify(format string, args ...any) {
 
 // lock takes the lock file at path (cache.LockFile: a private regular
 // file, and a waiter is told who holds it), polling until it is free or
-// ctx is done.
+// ctx is done. In a read-only cache no lock file can be made, and nothing
+// can be recorded either: it goes on without the lock (cache.LockOrSkip),
+// and the warning that the new session is handed out unsaved tells the
+// user.
 func (u *Ledger) lock(ctx context.Context, path string) (context.Context, func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return ctx, nil, fmt.Errorf("cannot create %s: %v", filepath.Dir(path), err)
 	}
-	ctx, unlock, err := cache.LockFile(ctx, path)
-	if err != nil && ctx.Err() == nil && cache.Unwritable(filepath.Dir(path)) != nil {
-		// A read-only cache: no lock file can be made, and nothing can be
-		// recorded either. The new session is handed out unsaved, and that
-		// warning tells the user.
-		return ctx, func() {}, nil
-	}
+	ctx, unlock, _, err := cache.LockOrSkip(ctx, path, cache.Skip{Unsafe: true})
 	return ctx, unlock, err
 }
 

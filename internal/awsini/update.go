@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
@@ -22,8 +20,12 @@ const Mode fs.FileMode = 0o600
 // DirMode is the mode of a directory Update has to create.
 const DirMode fs.FileMode = 0o700
 
-// lockWait is how long Update waits for another writer's lock.
-const lockWait = 30 * time.Second
+// lockWait is how long Update waits for another writer's lock, and
+// lockPoll how often it tries it meanwhile.
+const (
+	lockWait = 30 * time.Second
+	lockPoll = 20 * time.Millisecond
+)
 
 // Options say how Update treats a file.
 type Options struct {
@@ -60,29 +62,15 @@ func readFile(path, display string) (data []byte, exists bool, err error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, nil
 	case err != nil:
-		return nil, false, fmt.Errorf("cannot read %s: %v\ncheck the file and its directory", display, cause(err))
+		return nil, false, fmt.Errorf("cannot read %s: %v\ncheck the file and its directory", display, fsx.Unwrap(err))
 	case !fi.Mode().IsRegular():
 		return nil, false, fmt.Errorf("%s is not a regular file (%v)\nreplace it with a file, or point AWS_SHARED_CREDENTIALS_FILE elsewhere", display, fi.Mode().Type())
 	}
 	data, err = os.ReadFile(path)
 	if err != nil {
-		return nil, false, fmt.Errorf("cannot read %s: %v\ncheck the file's permissions", display, cause(err))
+		return nil, false, fmt.Errorf("cannot read %s: %v\ncheck the file's permissions", display, fsx.Unwrap(err))
 	}
 	return data, true, nil
-}
-
-// cause drops the path from a *fs.PathError: messages name the file
-// themselves, as the user knows it.
-func cause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 // Update edits the file at path: it takes an exclusive lock (path + ".lock"),
@@ -102,31 +90,23 @@ func Update(ctx context.Context, path string, opt Options, edit func(*File) erro
 	target := path
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		if target, err = filepath.EvalSymlinks(path); err != nil {
-			return fmt.Errorf("%s is a symbolic link that leads nowhere (%v)\nfix or remove the link", display, cause(err))
+			return fmt.Errorf("%s is a symbolic link that leads nowhere (%v)\nfix or remove the link", display, fsx.Unwrap(err))
 		}
 	}
 	dir := filepath.Dir(target)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, DirMode); err != nil {
-			return fmt.Errorf("cannot create %s for %s: %v", dir, display, cause(err))
+			return fmt.Errorf("cannot create %s for %s: %v", dir, display, fsx.Unwrap(err))
 		}
 		// root (sudo -E) making ~/.aws: the user's, as their home is.
 		_ = fsx.Chown(dir, filepath.Dir(dir))
 	}
 
-	lock := flock.New(target+".lock", flock.SetPermissions(Mode))
-	ctx, cancel := context.WithTimeout(ctx, lockWait)
-	defer cancel()
-	ok, err := lock.TryLockContext(ctx, 20*time.Millisecond)
-	switch {
-	case err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
-		return fmt.Errorf("cannot lock %s: %v\nits directory must be writable", display, cause(err))
-	case !ok:
-		return fmt.Errorf("%s is locked by another program (%s.lock), which did not let go\ntry again when it is done", display, display)
+	unlock, err := lock(ctx, target, display)
+	if err != nil {
+		return err
 	}
-	defer lock.Unlock()
-	// A lock file root made (sudo -E) must not lock its user out later.
-	_ = fsx.Chown(target+".lock", target)
+	defer unlock()
 
 	old, _, err := readFile(target, display)
 	if err != nil {
@@ -145,6 +125,46 @@ func Update(ctx context.Context, path string, opt Options, edit func(*File) erro
 	return writeAtomic(target, display, f.Bytes(), opt.beforeRename)
 }
 
+// lock takes the lock beside path (path + ".lock", internal/fsx), waiting
+// up to lockWait while another writer holds it. The lock file may be the
+// owner's of path, and one root makes (sudo -E) is given to that owner, so
+// root can take the user's lock and does not lock the user out later. It
+// is opened read-only: on a read-only file system the write that follows
+// says so.
+func lock(ctx context.Context, path, display string) (unlock func(), err error) {
+	l, err := fsx.OpenLock(path+".lock", fsx.LockOptions{OwnerOf: path, ReadOnly: true})
+	if err != nil {
+		return nil, lockError(display, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, lockWait)
+	defer cancel()
+	for {
+		ok, err := l.TryLock()
+		switch {
+		case err != nil:
+			l.Close()
+			return nil, lockError(display, err)
+		case ok:
+			return l.Close, nil
+		}
+		select {
+		case <-ctx.Done():
+			l.Close()
+			return nil, fmt.Errorf("%s is locked by another program (%s.lock), which did not let go\ntry again when it is done", display, display)
+		case <-time.After(lockPoll):
+		}
+	}
+}
+
+// lockError puts a failure to open or take the lock of the file display
+// names in words.
+func lockError(display string, err error) error {
+	if errors.Is(err, fsx.ErrUnsafe) {
+		return fmt.Errorf("cannot lock %s: %v", display, err)
+	}
+	return fmt.Errorf("cannot lock %s: %v\nits directory must be writable", display, fsx.Unwrap(err))
+}
+
 // writeAtomic replaces path with data (internal/fsx), keeping the owner
 // and group of the file it replaces. On failure path is unchanged and the
 // temporary file is gone.
@@ -161,7 +181,7 @@ func writeAtomic(path, display string, data []byte, beforeRename func(string) er
 	case errors.As(err, &oe):
 		return fmt.Errorf("cannot write %s: it belongs to uid %d, gid %d, and the new file cannot be given to them (%v)\nthe file is unchanged; write it as its owner", display, oe.UID, oe.GID, oe.Err)
 	case err != nil:
-		return fmt.Errorf("cannot write %s: %v\nthe file is unchanged; free some space or make its directory writable, then try again", display, cause(err))
+		return fmt.Errorf("cannot write %s: %v\nthe file is unchanged; free some space or make its directory writable, then try again", display, fsx.Unwrap(err))
 	}
 	return nil
 }

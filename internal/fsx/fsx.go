@@ -1,6 +1,6 @@
 // Package fsx replaces files that hold secrets the one safe way: whole or
 // not at all, never readable by anyone else on the way, and with nothing
-// left behind.
+// left behind; and it locks them.
 //
 // WriteFile writes a temporary file in the directory of the file it
 // replaces (created 0600 with O_EXCL, named ".NAME.awsmfa-tmp-PID-RANDOM"),
@@ -20,11 +20,14 @@
 // With KeepOwner, the new file gets the owner and group of the file it
 // replaces, so an edit made as root (sudo -E) does not take the user's own
 // file away from them.
+//
+// OpenLock opens the one kind of lock file awsmfa uses, beside the file it
+// guards: flock(2) (github.com/gofrs/flock where there is none), on a
+// private regular file checked on its open descriptor.
 package fsx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -109,7 +112,7 @@ func WriteFile(path string, data []byte, perm fs.FileMode, opt Options) (err err
 	}()
 	if own != nil {
 		if err := f.Chown(own.uid, own.gid); err != nil {
-			return &OwnerError{Path: path, UID: own.uid, GID: own.gid, Err: unwrap(err)}
+			return &OwnerError{Path: path, UID: own.uid, GID: own.gid, Err: Unwrap(err)}
 		}
 	}
 	if perm != 0o600 {
@@ -294,11 +297,3 @@ func (e *OwnerError) Error() string {
 }
 
 func (e *OwnerError) Unwrap() error { return e.Err }
-
-func unwrap(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
