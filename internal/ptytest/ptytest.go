@@ -1,3 +1,5 @@
+//go:build unix
+
 // Package ptytest drives interactive programs, real bash, zsh and fish
 // above all, on a pseudo-terminal, so tests see what a user at a terminal
 // would: line editing, job control, /dev/tty, Ctrl-C.
