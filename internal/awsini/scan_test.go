@@ -211,27 +211,64 @@ func body(t *testing.T, x *Index, i int) []Token {
 	return out
 }
 
-// BenchmarkScan checks, in memory, the config of make bench with 10000
-// profiles (profile's benchConfig), and a credentials file of 2000
-// sessions (long tokens): the line scan alone, without reading the file.
-func BenchmarkScan(b *testing.B) {
+// benchConfig is the config of make bench with n profiles (profile's
+// benchConfig), 190 bytes a profile.
+func benchConfig(n int) string {
 	const serial = "arn:aws:iam::123456789012:mfa/demo"
 	var cfg strings.Builder
 	fmt.Fprintf(&cfg, "[profile dev]\nmfa_serial = %s\nmfa_process = /tmp/bin/stsemu code --url http://127.0.0.1:4567 --serial %s\n\n", serial, serial)
 	fmt.Fprintf(&cfg, "[profile admin]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/demo-admin\nmfa_serial = %s\nmfa_process = /tmp/bin/stsemu code --url http://127.0.0.1:4567 --serial %s\n", serial, serial)
-	for i := 3; i <= 10000; i++ {
+	for i := 3; i <= n; i++ {
 		fmt.Fprintf(&cfg, "\n[profile team-%05d]\nsource_profile = dev\nrole_arn = arn:aws:iam::123456789012:role/team-%05d\nmfa_serial = %s\nregion = eu-west-1\nduration_seconds = 3600\n", i, i, serial)
 	}
+	return cfg.String()
+}
+
+// benchCredentials is a credentials file of n sessions, each with a
+// session token of 1100 bytes.
+func benchCredentials(n int) string {
 	var cred strings.Builder
 	token := strings.Repeat("IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ", 20)
-	for i := range 2000 {
+	for i := range n {
 		fmt.Fprintf(&cred, "[s%04d]\naws_access_key_id = ASIAEXAMPLE%05d\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\naws_session_token = %s\nexpiration = 2026-01-01T00:00:00Z\n\n", i, i, token)
 	}
+	return cred.String()
+}
+
+// TestLongLines checks which scan scanner.scan picks: masked for a config
+// file, lines for session tokens, whatever the data's size.
+func TestLongLines(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       bool
+	}{
+		{"config", benchConfig(10000), false},
+		{"small config", benchConfig(3), false},
+		{"credentials with sessions", benchCredentials(2000), true},
+		{"one session", benchCredentials(1), true},
+		{"credentials with keys", strings.Repeat("[k]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n\n", 100), false},
+		{"lines of 127 bytes", strings.Repeat("k = "+strings.Repeat("v", 122)+"\n", 100), false},
+		{"lines of 129 bytes", strings.Repeat("k = "+strings.Repeat("v", 124)+"\n", 100), true},
+		{"short", "[s]\naws_session_token = " + strings.Repeat("t", 900) + "\n", false},
+		{"empty", "", false},
+	}
+	for _, tt := range tests {
+		if got := longLines(tt.data); got != tt.want {
+			t.Errorf("%s: longLines = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkScan checks, in memory, the config of make bench with 10000
+// profiles, and a credentials file of 2000 sessions (long tokens): the
+// line scan alone, without reading the file, by scan (what Parse and
+// Stream run) and by each of the two it chooses from.
+func BenchmarkScan(b *testing.B) {
 	for _, tt := range []struct {
 		name     string
 		data     string
 		sections int
-	}{{"config", cfg.String(), 10000}, {"credentials", cred.String(), 2000}} {
+	}{{"config", benchConfig(10000), 10000}, {"credentials", benchCredentials(2000), 2000}} {
 		for _, streamed := range []bool{false, true} {
 			for _, how := range []string{"scan", "lines", "masked"} {
 				name := tt.name + "/" + how
