@@ -205,6 +205,11 @@ func (sc *scanner) masked(data string, base int) bool {
 		}
 		line -= bits.OnesCount64(beyond)
 	}
+	if st.run != 0 {
+		// data ends, at the end of a block, in an ordinary option line
+		// that has no delimiter and no newline.
+		return false
+	}
 	if pending != 0 {
 		if !sc.inSection {
 			return false
