@@ -119,6 +119,21 @@ func TestScanLong(t *testing.T) {
 	}
 }
 
+// TestScanEnds runs checkScan on inputs of every length from 1 to 300
+// bytes, each ending in one of a few kinds of last line, with or without
+// its newline, so that the end of the data meets every position of a
+// block of masked.
+func TestScanEnds(t *testing.T) {
+	for _, last := range []string{"A000", "A=0", "A:", "[a]", "[a", " x", "#c", "=0", "x", "[a]b"} {
+		for _, nl := range []string{"", "\n", "\r\n"} {
+			for n := 1; n <= 300; n++ {
+				head := "[s]\nk = " + strings.Repeat("v", max(0, n-len("[s]\nk = \n")-len(last)-len(nl))) + "\n"
+				checkScan(t, head+last+nl)
+			}
+		}
+	}
+}
+
 // TestClassify checks classify and its assembly (on amd64) against
 // classifyGo, in calls of one to five blocks carrying their state.
 func TestClassify(t *testing.T) {
