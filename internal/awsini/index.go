@@ -149,7 +149,7 @@ func (x *Index) Parse(raw []byte) error {
 	x.Sections = make([]Section, 0, len(data)/128+1)
 	x.Defaults = nil
 	sc := scanner{x: x}
-	if sc.lines(data, 0) {
+	if sc.scan(data, 0) {
 		return nil
 	}
 	// The line scan refused a line: the lexer says which line and why.
@@ -249,7 +249,7 @@ func (x *Index) scanRange(sc *scanner, chunk int, from int64) (int64, bool, erro
 		if !eof {
 			end = strings.LastIndexByte(text, '\n') + 1
 		}
-		if end > 0 && !sc.lines(text[:end], int(pos)-x.bom) {
+		if end > 0 && !sc.scan(text[:end], int(pos)-x.bom) {
 			return 0, false, nil
 		}
 		pos += int64(end)
