@@ -77,7 +77,7 @@ func (w *world) code() string {
 func (w *world) run(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	a := w.app(strings.NewReader(""), &stdout, &stderr, time.Now)
-	status := a.run(append([]string{"awsmfa"}, args...))
+	status := runApp(a, append([]string{"awsmfa"}, args...))
 	return status, stdout.String(), stderr.String()
 }
 

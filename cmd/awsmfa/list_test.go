@@ -44,7 +44,7 @@ func (r *jsonRig) run(t *testing.T, args ...string) (stdout, stderr string) {
 		environ: func() []string { return nil },
 		now:     time.Now,
 	}
-	if code := a.run(append([]string{"awsmfa"}, args...)); code != 0 {
+	if code := runApp(a, append([]string{"awsmfa"}, args...)); code != 0 {
 		t.Fatalf("awsmfa %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
 	}
 	return out.String(), errb.String()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,19 @@ import (
 	"github.com/awsmfa/awsmfa/internal/testenv"
 	"github.com/awsmfa/awsmfa/internal/testenv/sandbox"
 )
+
+// inProcess makes tests that run awsmfa in this process take turns:
+// urfave/cli v2 writes to its package-level HelpFlag on every run, which
+// the binary (one run per process) never notices but tests running apps
+// at once would race on.
+var inProcess sync.Mutex
+
+// runApp runs a with args (args[0] is the program name) in this process.
+func runApp(a *app, args []string) int {
+	inProcess.Lock()
+	defer inProcess.Unlock()
+	return a.run(args)
+}
 
 // builds holds the commands the tests run as processes of their own:
 // awsmfa (for a terminal or a dialog) and awsmfa-keyring.

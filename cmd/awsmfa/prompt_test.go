@@ -26,7 +26,7 @@ func runShellCmd(env map[string]string, now time.Time, args ...string) (int, str
 
 		executable: os.Executable,
 	}
-	status := a.run(append([]string{"awsmfa"}, args...))
+	status := runApp(a, append([]string{"awsmfa"}, args...))
 	return status, stdout.String(), stderr.String()
 }
 
