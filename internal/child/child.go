@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+
+	"github.com/awsmfa/awsmfa/internal/fsx"
 )
 
 // Command describes the child.
@@ -104,14 +106,12 @@ func lookPath(name string, env []string) (string, error) {
 	return exec.LookPath(name)
 }
 
+// unwrapPath drops the program's name from a start error (the message
+// names it once already).
 func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
 	var ee *exec.Error
 	if errors.As(err, &ee) {
 		return ee.Err
 	}
-	return err
+	return fsx.Unwrap(err)
 }
