@@ -17,6 +17,8 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -80,13 +82,55 @@ func (p *Term) read() {
 	}
 }
 
+// close ends the command and everything it started on the terminal. A
+// read of the pty returns only once no process holds the terminal open, so
+// the programs the command left behind (a background job, a hook's awsmfa
+// that is still waiting) are killed too: the command leads a session of
+// its own (pty.Start), and every process in it is the test's. If one still
+// holds the terminal after that, the test says so and goes on.
 func (p *Term) close() {
 	if p.cmd.Process != nil {
+		killSession(p.cmd.Process.Pid)
 		p.cmd.Process.Kill()
 	}
 	p.pty.Close()
 	p.cmd.Wait()
-	<-p.done
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.t.Logf("ptytest: a process %s started still holds its terminal after 10s; not waiting for it", p.cmd.Path)
+	}
+}
+
+// killSession kills every process in session sid and in process group sid:
+// on Linux it finds the session's members in /proc (field 6 of
+// /proc/PID/stat); elsewhere it reaches the process group only.
+func killSession(sid int) {
+	_ = unix.Kill(-sid, unix.SIGKILL)
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == sid {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// "pid (comm) state ppid pgrp session ...": comm may hold spaces
+		// and parentheses, so count fields after its last ')'.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 3 && f[3] == strconv.Itoa(sid) {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	}
 }
 
 // Pid is the process ID of the command.
