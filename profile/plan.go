@@ -187,17 +187,6 @@ func (p *Plan) TargetRole() string {
 	return p.RoleARN
 }
 
-// TargetDuration is the duration of the session the plan gets.
-func (p *Plan) TargetDuration() time.Duration {
-	switch {
-	case len(p.Chain) > 0:
-		return p.Chain[len(p.Chain)-1].Duration
-	case p.Path == SessionToken:
-		return p.SessionDuration
-	}
-	return p.RoleDuration
-}
-
 // Describe says in one sentence which STS path the plan takes and why.
 func (p *Plan) Describe() string {
 	switch p.Path {

@@ -108,8 +108,8 @@ func TestPromptGivesUpAfterThreeMalformed(t *testing.T) {
 			if c, l := r.emu.Counts(), r.emu.Log(); len(c) != 0 || len(l) != 0 {
 				t.Errorf("STS was called: counters %v, log %v", c, l)
 			}
-			if _, found, err := g.Cached(p); found || err != nil {
-				t.Errorf("Cached() = found %v, %v; want nothing cached", found, err)
+			if _, found, err := g.load(g.Keys(p).Session); found || err != nil {
+				t.Errorf("cached session: found %v, %v; want nothing cached", found, err)
 			}
 			if m, _ := filepath.Glob(filepath.Join(r.store.Dir(), "*.json")); len(m) != 0 {
 				t.Errorf("session files written: %v", m)

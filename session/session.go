@@ -371,14 +371,6 @@ func firstKeys(p *profile.Plan, endpoint string) Keys {
 	}
 }
 
-// Cached returns the session Get would serve for p from the cache, without
-// any STS call, lock or code, whether or not it is still usable; found is
-// false when the cache has none (or only a corrupt file). An unsafe cache
-// file is an error.
-func (g *Getter) Cached(p *profile.Plan) (s cache.Session, found bool, err error) {
-	return g.load(g.Keys(p).Session)
-}
-
 func (g *Getter) load(key string) (cache.Session, bool, error) {
 	s, err := g.Store.Load(key)
 	if errors.Is(err, cache.ErrNotFound) {

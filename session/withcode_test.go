@@ -279,14 +279,14 @@ func TestCachedUsesGetsKeys(t *testing.T) {
 	} {
 		t.Run(p.Name, func(t *testing.T) {
 			g := r.getter(mfa.TOTP{Seed: stsemu.DemoSeed, Now: r.clock.Now}, true)
-			if _, found, err := g.Cached(p); found || err != nil {
+			if _, found, err := g.load(g.Keys(p).Session); found || err != nil {
 				t.Fatalf("before Get: found=%v err=%v", found, err)
 			}
 			res, err := g.Get(context.Background(), p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, found, err := g.Cached(p)
+			s, found, err := g.load(g.Keys(p).Session)
 			if !found || err != nil || s.Credentials.AccessKeyID != res.Credentials.AccessKeyID {
 				t.Fatalf("after Get: %v, found=%v, err=%v; want %s", s.Credentials.AccessKeyID, found, err, res.Credentials.AccessKeyID)
 			}
